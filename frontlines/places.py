@@ -1,0 +1,437 @@
+"""The places stage: find the place names in an article and resolve each to a gazetteer entry.
+
+Recognition does not trust spaCy's NER alone (en_core_web_sm tags Aleppo NORP and Hama ORG): every
+capitalised run of words in the text is looked up in the gazetteer, NER labels only veto (people,
+organisations, works) or vouch (GPE, LOC), and cue words around a name ("the town of X", "X province",
+"X's countryside", "north of X") say what kind of place is meant and how exactly it is located.
+
+Resolution ranks each name's candidates against context computed once per document: the countries
+the article names (directly or through demonyms such as "Syrian"), the regions it names, "X in Y" and
+"X, Y" pairs, and the places already resolved nearby. A "none of these" option is always on the
+table: a name whose best candidate has no support stays unresolved instead of snapping to a famous
+namesake.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Protocol
+
+from spacy.tokens import Doc
+from wordfreq import zipf_frequency
+
+from frontlines.gazetteer import Candidate, default_gazetteer, haversine_km
+from frontlines.models import Place
+from frontlines.toponyms import ARTICLES
+
+
+class CandidateSource(Protocol):
+    """What the resolver needs from a gazetteer (a fake in tests, the SQLite index in use)."""
+
+    def lookup(self, mentions: Iterable[str]) -> dict[str, list[Candidate]]: ...
+
+
+# --- word lists --------------------------------------------------------------------------------
+
+MAX_NAME_WORDS = 5
+# Words that end an organisation's name; a place inside one ("Aleppo University", "Armed Forces
+# of Ukraine") is not a place mention.
+ORG_WORDS = frozenset("""
+center centre university ministry observatory forces army front organization organisation committee
+council party agency news post times brigade brigades battalion command hospital college school
+airlines company corps union movement group network institute foundation bank court office
+department government police guard unit division operation operations room tribune herald journal
+press tv radio channel daily gazette federation league association commission authority
+""".split())
+NAME_CONNECTORS = ("of", "de", "on")
+LEADING_NON_NAMES = frozenset({"the", "in", "on", "at", "from", "to", "by"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# NER labels that make a capitalised run unlikely, but not impossible, to be a place.
+NOT_PLACE_LABELS = frozenset({"PERSON", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
+# Capitalised words that begin a sentence or a headline and are also names of some hamlet.
+MONTHS_AND_DAYS = frozenset("""
+january february march april may june july august september october november december monday
+tuesday wednesday thursday friday saturday sunday
+""".split())
+COMMON_WORD_ZIPF = 4.0
+UNKNOWN_TOWN_POPULATION = 5_000
+# Kinds whose names stand for themselves even when the word is also common ("Turkey", "Jordan").
+SELF_EVIDENT_KINDS = frozenset({"country", "continent", "sea", "region", "territory"})
+REGION_SUFFIXES = frozenset("province governorate oblast region state krai prefecture".split())
+TOWN_SUFFIXES = frozenset("city town village township district".split())
+REGION_KIND_BY_COUNTRY = {
+    "SY": "governorate", "IQ": "governorate", "EG": "governorate", "JO": "governorate",
+    "YE": "governorate", "LB": "governorate", "PS": "governorate",
+    "UA": "oblast", "RU": "oblast", "BY": "oblast", "KZ": "region",
+    "US": "state", "MM": "state", "SD": "state", "SS": "state", "NG": "state", "IN": "state",
+    "MX": "state", "BR": "state", "ET": "region", "ML": "region", "BF": "region", "FR": "region",
+}
+
+_PARTICLE = r"(?:(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez)[-‐]|(?:al|el) )"
+_WORD = r"[A-ZÀ-ÞĀ-Ž][\w’'‘`\-]*"
+_RUN_RE = re.compile(
+    rf"(?<![\w’'‘`-]){_PARTICLE}?{_WORD}(?:(?: | of | de | on |-){_PARTICLE}?{_WORD})*"
+)
+# Words of a run: "al-Nu’man" is one word, "Russia-Turkey" two.
+_RUN_WORD_RE = re.compile(rf"{_PARTICLE}?[^\s-]+(?:-[a-z][^\s-]*)*")
+_POSSESSIVE_RE = re.compile(r"(?:['’‘]s?)?$")
+
+_REGION_BEFORE = re.compile(
+    r"(?:province|governorate|oblast|region|state|countryside)\s+of\s+(?:the\s+)?$", re.I)
+_REGION_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:(?:northern|southern|eastern|western|northeastern|northwestern|southeastern|"
+    r"southwestern|northwest|northeast|southwest|southeast|north|south|east|west|rural|central)\s+)?"
+    r"(?:provinces?|governorates?|oblasts?|regions?|countryside|state)\b", re.I)
+_CITY_BEFORE = re.compile(r"(?:city|town|village|capital)\s+of\s+$", re.I)
+_CITY_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
+_VICINITY_BEFORE = re.compile(
+    r"(?:\bnear|\baround|outskirts\s+of|vicinity\s+of|suburbs?\s+of|outside|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of|countryside\s+of)"
+    r"\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
+_VICINITY_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:outskirts|suburbs?|countryside|environs|(?:\w+ern\s+)?neighbou?rhoods)\b",
+    re.I)
+_ADJECTIVAL_AFTER = re.compile(r"^-(?:backed|based|led|linked|allied|aligned|affiliated|born)\b")
+_LIST_SEPARATOR = re.compile(r"^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+_CONTAINER_BETWEEN = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:(?:province|state|region)\s+of\s+)?)$",
+                                re.I)
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str | None]:
+    """Demonym -> ISO country code (None for peoples without one state, e.g. "Kurdish")."""
+    path = resources.files("frontlines").joinpath("data/demonyms.tsv")
+    with path.open(encoding="utf-8") as f:
+        return {rec["demonym"]: (rec["country"] or None) for rec in csv.DictReader(f, delimiter="\t")}
+
+
+# --- recognition -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class NameSpan:
+    """A stretch of text that may name a place, with what its surroundings say about it."""
+
+    text: str
+    start: int
+    end: int
+    ner_label: str | None = None
+    region_cue: bool = False
+    city_cue: bool = False
+    vicinity: bool = False
+    whole_run: bool = False
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def _label_at(doc: Doc, start: int, end: int) -> str | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    for token in span:
+        if token.ent_type_:
+            return token.ent_type_
+    return None
+
+
+def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character ranges that are organisations or operations, and ranges NER calls a person.
+
+    spaCy's small model calls many Arabic and Burmese place names persons ("Khan Shaykhun",
+    "Kafr Nabl", "Rakhine State"), so a person label only bars the words inside a longer name
+    ("Ismail" in "Ismail Ayoub"); a whole person span is still looked up, with a penalty.
+    """
+    blocked, persons = [], []
+    for ent in doc.ents:
+        words = {w.lower().strip("’'") for w in ent.text.split()}
+        if ent.label_ in NOT_PLACE_LABELS:
+            persons.append((ent.start_char, ent.end_char))
+        elif ent.label_ == "ORG" and words & ORG_WORDS:
+            blocked.append((ent.start_char, ent.end_char))
+    # Runs that end in an organisation word are organisations whatever NER said.
+    for match in _RUN_RE.finditer(doc.text):
+        last = match.group().split()[-1].lower()
+        if last in ORG_WORDS:
+            blocked.append((match.start(), match.end()))
+    # Operation names follow the word "Operation" ("Operation 1027", "Operation Deterrence ...").
+    for match in re.finditer(r"\bOperation\s+(?:[A-Z0-9][\w-]*\s*)+", doc.text):
+        blocked.append((match.start(), match.end()))
+    return blocked, persons
+
+
+def _inside(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in ranges)
+
+
+def _strictly_inside(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e and (s, e) != (start, end) for s, e in ranges)
+
+
+def _starts_name(word: str) -> bool:
+    """"Aleppo" and "al-Qusayr" start a name; "the" and "of" do not."""
+    return word[:1].isupper() or bool(re.match(_PARTICLE + "[A-Z]", word))
+
+
+def _name_spans(doc: Doc) -> list[NameSpan]:
+    """Every sub-span (up to MAX_NAME_WORDS words) of every capitalised run, longest first."""
+    text = doc.text
+    blocked, persons = _blocked_ranges(doc)
+    spans: list[NameSpan] = []
+    for match in _RUN_RE.finditer(text):
+        words = [(m.start() + match.start(), m.end() + match.start())
+                 for m in _RUN_WORD_RE.finditer(match.group())]
+        # A possessive ends the name: "Idlib's countryside".
+        words = [(s, e - len(_POSSESSIVE_RE.search(text[s:e]).group())) for s, e in words]
+        for i in range(len(words)):
+            first = text[words[i][0]:words[i][1]]
+            if not _starts_name(first) or first.lower() in LEADING_NON_NAMES:
+                continue
+            for j in range(min(len(words), i + MAX_NAME_WORDS), i, -1):
+                start, end = words[i][0], words[j - 1][1]
+                last = text[words[j - 1][0]:end]
+                if start >= end or not _starts_name(last) or last.lower() in NAME_CONNECTORS:
+                    continue
+                if _inside(start, end, blocked) or _strictly_inside(start, end, persons):
+                    continue
+                spans.append(NameSpan(text[start:end], start, end,
+                                      whole_run=(i == 0 and j == len(words))))
+    return spans
+
+
+def _strip_feature_word(span: NameSpan) -> NameSpan | None:
+    """"Chin State" -> "Chin" with a region cue; "Maungdaw Township" -> "Maungdaw" with a town cue."""
+    head, _, tail = span.text.rpartition(" ")
+    if not head:
+        return None
+    tail = tail.lower()
+    if tail not in REGION_SUFFIXES and tail not in TOWN_SUFFIXES:
+        return None
+    return NameSpan(head, span.start, span.start + len(head), region_cue=tail in REGION_SUFFIXES,
+                    city_cue=tail in TOWN_SUFFIXES, whole_run=span.whole_run)
+
+
+def _apply_cues(span: NameSpan, text: str) -> None:
+    before, after = text[max(0, span.start - 60):span.start], text[span.end:span.end + 60]
+    span.region_cue = span.region_cue or bool(_REGION_BEFORE.search(before) or _REGION_AFTER.match(after))
+    span.city_cue = span.city_cue or bool(_CITY_BEFORE.search(before) or _CITY_AFTER.match(after))
+    span.vicinity = bool(_VICINITY_BEFORE.search(before) or _VICINITY_AFTER.match(after))
+
+
+def _is_plausible(span: NameSpan) -> bool:
+    """Reject names that are more likely ordinary words than the hamlet that shares them."""
+    words = span.text.split()
+    if len(words) == 1:
+        word = words[0].lower().strip("’'")
+        if word in MONTHS_AND_DAYS or word in ARTICLES:
+            return False
+        common = zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
+        if common and span.ner_label not in {"GPE", "LOC"}:
+            return any(c.kind in SELF_EVIDENT_KINDS or c.population >= 1_000_000
+                       for c in span.candidates)
+    return True
+
+
+def _listed_with_places(span: NameSpan, chosen: list[NameSpan], text: str) -> bool:
+    """"Gwa, Taungup, and Ann": a common word in a list of places is a place too."""
+    for other in chosen:
+        between = text[other.end:span.start] if other.end <= span.start else text[span.end:other.start]
+        if _LIST_SEPARATOR.match(between):
+            return True
+    return False
+
+
+def recognize_places(doc: Doc, gazetteer: CandidateSource) -> list[NameSpan]:
+    """Non-overlapping name spans that the gazetteer knows, longest match first, in text order."""
+    text = doc.text
+    raw = _name_spans(doc)
+    variants = [v for v in (_strip_feature_word(s) for s in raw) if v is not None]
+    spans = raw + variants
+    found = gazetteer.lookup({s.text for s in spans})
+    demonym_words = demonyms()
+    chosen: list[NameSpan] = []
+    taken: list[tuple[int, int]] = []
+    # Longer spans first, then spans with a cue-stripped variant before the bare name.
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if span.text in demonym_words or _ADJECTIVAL_AFTER.match(text[span.end:span.end + 12]):
+            continue
+        span.candidates = found.get(span.text, [])
+        if not span.candidates:
+            continue
+        span.candidates = [c for c in span.candidates if c.exact or span.whole_run]
+        if span.text.isupper():  # an acronym ("ARA", "RSF") names a country or nothing
+            span.candidates = [c for c in span.candidates if c.kind == "country"]
+        if not span.candidates or any(s < span.end and span.start < e for s, e in taken):
+            continue
+        span.ner_label = _label_at(doc, span.start, span.end)
+        if not _is_plausible(span) and not _listed_with_places(span, chosen, text):
+            continue
+        _apply_cues(span, text)
+        chosen.append(span)
+        taken.append((span.start, span.end))
+    return sorted(chosen, key=lambda s: s.start)
+
+
+# --- resolution --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DocumentContext:
+    """What the whole article says about where it is, computed once before ranking any name."""
+
+    countries: Counter[str]
+    regions: Counter[tuple[str, str]]
+    containers: dict[int, NameSpan]  # span start -> the span named as its container ("X in Y")
+
+
+def _document_context(doc: Doc, spans: list[NameSpan]) -> DocumentContext:
+    countries: Counter[str] = Counter()
+    regions: Counter[tuple[str, str]] = Counter()
+    for word, code in demonyms().items():
+        if code:
+            hits = len(re.findall(rf"\b{re.escape(word)}\b", doc.text))
+            countries[code] += hits
+    for span in spans:
+        kinds = {c.kind for c in span.candidates}
+        codes = {c.country for c in span.candidates if c.country}
+        if "country" in kinds:
+            countries.update(c.country for c in span.candidates if c.kind == "country")
+        elif len(codes) == 1:
+            countries[codes.pop()] += 1
+        for cand in span.candidates:
+            if cand.kind == "region" and (span.region_cue or len(span.candidates) <= 2):
+                regions[(cand.country, cand.admin1_code)] += 1
+    containers = {}
+    for inner, outer in zip(spans, spans[1:]):
+        if _CONTAINER_BETWEEN.match(doc.text[inner.end:outer.start]):
+            containers[inner.start] = outer
+    return DocumentContext(countries, regions, containers)
+
+
+def _kind_prior(cand: Candidate, span: NameSpan) -> float:
+    if cand.kind == "country":
+        return 4.0
+    if cand.kind in {"continent", "sea", "territory"}:
+        return 3.5
+    if cand.kind == "region":
+        return 3.5 if span.region_cue else 2.0
+    if cand.kind in {"military base", "camp", "border crossing", "airport", "river", "strait",
+                     "power plant"}:
+        return 3.0
+    if cand.geonameid is None:  # a town the team added to the supplement on purpose
+        return 2.5
+    # cities500 lists a place with population 0 when GeoNames has no figure for a real town.
+    population = cand.population or UNKNOWN_TOWN_POPULATION
+    return math.log10(population + 10) / 2 + (0.5 if span.city_cue else 0.0)
+
+
+def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
+           resolved: list[Candidate]) -> float:
+    score = _kind_prior(cand, span)
+    total = sum(ctx.countries.values()) or 1
+    if cand.country and ctx.countries[cand.country]:
+        score += 1.5 + 2.5 * ctx.countries[cand.country] / total
+    elif not span.whole_run:
+        # Part of a longer capitalised run ("Ismail" of "Ismail Ayoub") in a country the article
+        # never mentions: most likely a word of a person's or an organisation's name.
+        score -= 1.0
+    if cand.country and cand.admin1_code and ctx.regions[(cand.country, cand.admin1_code)]:
+        score += 1.0
+    container = ctx.containers.get(span.start)
+    if container is not None and any(_contains(outer, cand) for outer in container.candidates):
+        score += 4.0
+    if resolved and cand.kind not in {"country", "continent"}:
+        nearest = min(haversine_km(cand.latitude, cand.longitude, r.latitude, r.longitude)
+                      for r in resolved)
+        score += 1.0 if nearest < 150 else 0.0
+    score -= (100 - cand.match_ratio) / 10
+    if span.ner_label in NOT_PLACE_LABELS:
+        score -= 0.5
+    return score
+
+
+def _contains(outer: Candidate, inner: Candidate) -> bool:
+    if outer.kind == "country":
+        return inner.country == outer.country and inner.kind != "country"
+    if outer.kind == "region":
+        return inner.country == outer.country and inner.admin1_code == outer.admin1_code \
+            and inner.kind != "region"
+    return False
+
+
+# A name resolves only when its best candidate has at least this much support; below it the
+# "none of these" answer wins. A town of ~5,000 with its country named scores above it; the same
+# town with no context does not.
+NIL_THRESHOLD = 3.0
+
+
+def _prefer_city_or_region(best: Candidate, ranked: list[tuple[float, Candidate]],
+                           span: NameSpan) -> Candidate:
+    """"Aleppo" is both a governorate and its capital: the text's cue decides, the city by default."""
+    twins = [c for _, c in ranked if c.country == best.country and c.admin1_code == best.admin1_code
+             and c.kind != best.kind and {c.kind, best.kind} & {"region"}]
+    if not twins:
+        return best
+    twin = twins[0]
+    region, city = (best, twin) if best.kind == "region" else (twin, best)
+    return region if span.region_cue and not span.city_cue else city
+
+
+def resolve_places(doc: Doc, spans: list[NameSpan]) -> list[Place]:
+    ctx = _document_context(doc, spans)
+    resolved: list[Candidate] = []
+    places = []
+    # Resolve the least ambiguous names first so they can anchor the rest.
+    order = sorted(spans, key=lambda s: len(s.candidates))
+    choice: dict[int, tuple[Candidate | None, float]] = {}
+    for span in order:
+        ranked = sorted(((_score(c, span, ctx, resolved), c) for c in span.candidates),
+                        key=lambda sc: (-sc[0], -sc[1].population))
+        best_score, best = ranked[0]
+        if best_score < NIL_THRESHOLD:
+            choice[span.start] = (None, best_score)
+            continue
+        best = _prefer_city_or_region(best, ranked, span)
+        choice[span.start] = (best, best_score)
+        resolved.append(best)
+    for span in spans:
+        cand, score = choice[span.start]
+        places.append(_to_place(span, cand, score))
+    return places
+
+
+def _to_place(span: NameSpan, cand: Candidate | None, score: float) -> Place:
+    place = Place(mention=span.text, start=span.start, end=span.end, vicinity=span.vicinity,
+                  score=round(score, 3))
+    if cand is None:
+        return place
+    place.name = cand.name
+    place.kind = REGION_KIND_BY_COUNTRY.get(cand.country or "", "province") \
+        if cand.kind == "region" else cand.kind
+    place.country = cand.country
+    place.admin1 = cand.admin1
+    place.latitude = round(cand.latitude, 4)
+    place.longitude = round(cand.longitude, 4)
+    place.geonameid = cand.geonameid
+    place.population = cand.population
+    if cand.anchor_latitude is not None:
+        place.anchor_latitude = cand.anchor_latitude
+        place.anchor_longitude = cand.anchor_longitude
+    return place
+
+
+def extract_places(doc: Doc, gazetteer: CandidateSource | None = None) -> list[Place]:
+    """The stage's entry point: every place name in `doc`, resolved where the evidence allows.
+
+    An unresolved name is kept only when something other than the gazetteer says it is a place
+    (NER's GPE/LOC/FAC or a cue such as "the town of"), so stray capitalised words are not reported.
+    """
+    gaz = gazetteer or default_gazetteer()
+    spans = recognize_places(doc, gaz)
+    evidence = {s.start for s in spans if s.ner_label in PLACE_LABELS or s.region_cue or s.city_cue}
+    return [p for p in resolve_places(doc, spans) if p.resolved or p.start in evidence]
