@@ -6,8 +6,10 @@ days the words allow (`window`).
 
 How it works, and why:
 - Our own regexes (built from the word lists below) find the expressions. spaCy's DATE entities
-  miss some ("yesterday", "Aug 28") and over-reach on others ("49 years", "2000 fighters"), so they
-  only fill in what the regexes did not cover, parsed by dateparser, and only when they name a year.
+  miss some ("yesterday", "Aug 28"), mis-span others ("28" of "Aug 28") and tag durations and
+  counts as dates ("49 years", "2000 fighters"), so they are not used; spaCy's parse is, to tell a
+  year from a count ("a force of 2000 fighters"). dateparser, tried on the entities the rules left
+  over in the seed and dev articles, added nothing, so the stage does not use it.
 - Overlapping matches keep the longest ("the day before yesterday" over "the day before"); adjacent
   appositions describing one day ("yesterday (Monday)", "Sunday (December 8)") become one mention
   resolved from its most specific part.
@@ -24,10 +26,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from frontlines.models import DateMention, DatePrecision
@@ -68,6 +69,9 @@ YEAR_PREPOSITIONS: tuple[str, ...] = (
     "throughout", "between", "as of", "around", "circa",
 )
 COUNT_PREPOSITIONS: frozenset[str] = frozenset({"of", "from"})
+# A month name without a day or year counts only after one of these ("in March"): "the Ides of
+# March" or a sentence-initial "March on Damascus" are not dates.
+MONTH_PREPOSITIONS: tuple[str, ...] = tuple(p for p in YEAR_PREPOSITIONS if p not in ("of", "between"))
 # Part of a month -> (first day, last day); 0 or less counts back from the month's last day.
 MONTH_PARTS: dict[str, tuple[int, int]] = {
     "early": (1, 10), "beginning": (1, 10), "start": (1, 10),
@@ -124,6 +128,7 @@ DEICTIC: dict[str, Shift] = {
 NARRATIVE: dict[str, Shift] = {
     "that day": Shift("day", 0), "the same day": Shift("day", 0), "that same day": Shift("day", 0),
     "later that day": Shift("day", 0), "earlier that day": Shift("day", 0),
+    "hours later": Shift("day", 0), "hours earlier": Shift("day", 0),
     "the following day": Shift("day", 1), "the next day": Shift("day", 1),
     "the day after": Shift("day", 1), "the following morning": Shift("day", 1),
     "the next morning": Shift("day", 1),
@@ -147,27 +152,25 @@ COUNT_UNITS: dict[str, str] = {
     "hour": "hour", "hours": "hour", "day": "day", "days": "day", "week": "week", "weeks": "week",
     "month": "month", "months": "month", "year": "year", "years": "year",
 }
-# DATE entities holding one of these words are durations or ages, never left to dateparser.
-DURATION_WORDS: frozenset[str] = frozenset(
-    {"year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "old", "ago", "decade", "decades"}
-)
 # Month-day dates without a year fall in the publication year unless that puts them this far
 # after publication (a report of "December 28" published on January 3 means last year's).
 MAX_DAYS_AFTER_PUBLICATION = 62
-PRECISION_RANK: dict[DatePrecision, int] = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
+# How coarse a precision (or a Shift unit) is: a narrative "the following day" needs a day to count from.
+PRECISION_RANK: dict[str, int] = {"day": 0, "week": 1, "weekend": 1, "month": 2, "year": 3, "unknown": 4}
 
 # --------------------------------------------------------------------------------------------
 # Regex building blocks, made from the lists above.
 # --------------------------------------------------------------------------------------------
 
 
-def _words(keys: object, *, capitalised: bool = False) -> str:
+def _words(keys: Iterable[str], *, capitalised: bool = False) -> str:
     """An alternation of phrases, longest first so that the regex prefers the longest."""
-    phrases = sorted(set(keys), key=len, reverse=True)  # type: ignore[arg-type]
+    phrases = sorted(set(keys), key=len, reverse=True)
     if capitalised:  # month and weekday names are proper nouns: "may" and "march" are verbs
         variants = [v for p in phrases for v in (p.title(), p.upper())]
         return "(?:" + "|".join(re.escape(v) for v in variants) + ")"
-    return "(?i:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + ")"
+    escaped = (re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]") for p in phrases)
+    return "(?i:" + "|".join(escaped) + ")"
 
 
 _YEAR = r"(?:19|20)\d{2}"
@@ -177,14 +180,17 @@ _WEEKDAY = rf"(?P<weekday>{_words(WEEKDAYS, capitalised=True)})"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _DAY = r"(?P<day>[0-3]?\d)" + _ORDINAL
 _OPT_YEAR = rf"(?:,?\s+(?P<year>{_YEAR}))?\b"
-_MONTH_PART = r"(?P<part>(?i:early|mid|late|(?:the\s+)?(?:{}))(?:\s+of)?)".format(
-    "|".join(p.replace(" ", r"\s+") for p in sorted(MONTH_PARTS, key=len, reverse=True)
-             if p not in ("early", "mid", "late"))
-)
-_YEAR_PART = r"(?P<part>(?i:early|mid|late|(?:the\s+)?(?:{}))(?:\s+of)?)".format(
-    "|".join(p.replace(" ", r"\s+") for p in sorted(YEAR_PARTS, key=len, reverse=True)
-             if p not in ("early", "mid", "late"))
-)
+
+
+def _part_pattern(parts: Iterable[str]) -> str:
+    """"late", "mid-", "the end of", "the first half of": the adjectives stand alone, nouns take "the"/"of"."""
+    adjectives = ("early", "mid", "late")
+    nouns = _words(p for p in parts if p not in adjectives)
+    return rf"(?P<part>(?i:{'|'.join(adjectives)}|(?:the\s+)?{nouns}(?:\s+of)?))"
+
+
+_MONTH_PART = _part_pattern(MONTH_PARTS)
+_YEAR_PART = _part_pattern(YEAR_PARTS)
 _NUMBER = rf"(?P<n>\d{{1,3}}|{_words(NUMBER_WORDS)})"
 _NOT_AFTER_THE = r"(?<!\bthe )(?<!\bThe )"  # "the last week" is a rolling window, not a calendar week
 
@@ -273,29 +279,31 @@ def _year_value(year: int, part: str | None, explicit: bool, last_year: int | No
 
 
 def _part_key(part: str) -> str:
-    key = _key(part)
-    key = key.removeprefix("the ").removesuffix(" of")
-    return key
+    return _key(part).removeprefix("the ").removesuffix(" of")
 
 
-def _shifted(base: date, shift: Shift, explicit: bool = False) -> _Value:
-    """The period `shift` names, counted from the day `base`."""
+def _count(number: str) -> int:
+    return int(number) if number.isdigit() else NUMBER_WORDS[_key(number)]
+
+
+def _shifted(base: date, shift: Shift) -> _Value:
+    """The period `shift` names, counted from the day `base` (never explicit: it needs the base)."""
     if shift.unit == "day":
-        return _day(base + timedelta(days=shift.offset), explicit)
+        return _day(base + timedelta(days=shift.offset), False)
     if shift.unit == "week":
         monday = _monday(base) + timedelta(weeks=shift.offset)
-        return _period(monday, "week", _clip((monday, monday + timedelta(days=6)), base, shift.clip), explicit)
+        return _period(monday, "week", _clip((monday, monday + timedelta(days=6)), base, shift.clip), False)
     if shift.unit == "weekend":
-        return _weekend(base, shift.offset, explicit)
+        return _weekend(base, shift.offset)
     if shift.unit == "month":
         year, month = _add_months(base.year, base.month, shift.offset)
         first = date(year, month, 1)
-        return _period(first, "month", _clip((first, _month_end(year, month)), base, shift.clip), explicit)
+        return _period(first, "month", _clip((first, _month_end(year, month)), base, shift.clip), False)
     year = base.year + shift.offset
     if shift.part is not None:
-        return _year_value(year, shift.part, explicit)
+        return _year_value(year, shift.part, False)
     first = date(year, 1, 1)
-    return _period(first, "year", _clip((first, date(year, 12, 31)), base, shift.clip), explicit)
+    return _period(first, "year", _clip((first, date(year, 12, 31)), base, shift.clip), False)
 
 
 def _clip(window: tuple[date, date], base: date, clip: str | None) -> tuple[date, date]:
@@ -306,7 +314,7 @@ def _clip(window: tuple[date, date], base: date, clip: str | None) -> tuple[date
     return window
 
 
-def _weekend(base: date, offset: int, explicit: bool) -> _Value:
+def _weekend(base: date, offset: int) -> _Value:
     """News reports "the weekend" after it happened: the latest Saturday-Sunday on or before `base`."""
     saturday = base - timedelta(days=(base.weekday() - 5) % 7)
     if offset > 0:
@@ -314,7 +322,7 @@ def _weekend(base: date, offset: int, explicit: bool) -> _Value:
     elif offset < 0 and base.weekday() >= 5:  # "last weekend" said during a weekend
         saturday -= timedelta(weeks=-offset)
     monday = _monday(saturday)
-    return _period(monday, "week", (saturday, saturday + timedelta(days=1)), explicit)
+    return _period(monday, "week", (saturday, saturday + timedelta(days=1)), False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -331,7 +339,7 @@ class _Context:
 
     def narrative_base(self, unit: str) -> date | None:
         """The latest earlier mention at least as fine as `unit`, else the publication date."""
-        rank = PRECISION_RANK.get(unit, 0)  # type: ignore[call-overload]
+        rank = PRECISION_RANK[unit]
         for mention in reversed(self.seen):
             if mention.date is not None and PRECISION_RANK[mention.precision] <= rank:
                 return mention.date
@@ -441,7 +449,7 @@ def _resolve_weekday(m: re.Match[str], ctx: _Context) -> _Value | None:
 def _resolve_deictic(m: re.Match[str], ctx: _Context) -> _Value | None:
     if ctx.published is None:
         return _unknown(False)
-    return _shifted(ctx.published, DEICTIC[_key(m["body"] if "body" in m.re.groupindex else m[0])])
+    return _shifted(ctx.published, DEICTIC[_key(m["body"])])
 
 
 def _resolve_narrative(m: re.Match[str], ctx: _Context) -> _Value | None:
@@ -451,7 +459,7 @@ def _resolve_narrative(m: re.Match[str], ctx: _Context) -> _Value | None:
 
 
 def _resolve_count(m: re.Match[str], ctx: _Context) -> _Value | None:
-    count = int(m["n"]) if m["n"].isdigit() else NUMBER_WORDS[_key(m["n"])]
+    count = _count(m["n"])
     sign, deictic = COUNT_DIRECTIONS[m["dir"].lower()]
     unit = COUNT_UNITS[m["unit"].lower()]
     if unit == "hour":
@@ -468,35 +476,10 @@ def _resolve_rolling(m: re.Match[str], ctx: _Context) -> _Value | None:
     """"the past two weeks": the days up to publication, not a calendar period."""
     if ctx.published is None:
         return _unknown(False)
-    count = 1 if not m["n"] else int(m["n"]) if m["n"].isdigit() else NUMBER_WORDS[_key(m["n"])]
+    count = _count(m["n"]) if m["n"] else 1
     unit = COUNT_UNITS[m["unit"].lower()]
     days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * count
     return _period(ctx.published, "unknown", (ctx.published - timedelta(days=days), ctx.published), False)
-
-
-def _resolve_entity(m: re.Match[str], ctx: _Context) -> _Value | None:
-    """A DATE entity none of the rules read: let dateparser try, keeping only what names a year."""
-    parsed = _date_parser().get_date_data(m[0])
-    if parsed.date_obj is None:
-        return None
-    found = parsed.date_obj.date()
-    if parsed.period == "month":
-        return _month_value(found.year, found.month, None, True)
-    if parsed.period == "year":
-        return _year_value(found.year, None, True)
-    if parsed.period == "day":
-        return _day(found, True)
-    return None
-
-
-@lru_cache(maxsize=1)
-def _date_parser():  # type: ignore[no-untyped-def]
-    from dateparser.date import DateDataParser  # loaded on first use, not on import
-
-    return DateDataParser(
-        languages=["en"],
-        settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year"], "RELATIVE_BASE": datetime(2000, 1, 1)},
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -515,6 +498,11 @@ def _accept_weekday(m: re.Match[str], ctx: _Context) -> bool:
 
 def _accept_month_alone(m: re.Match[str], ctx: _Context) -> bool:
     return bool(m["prep"] or m["part"] or m["rel"])
+
+
+def _accept_rolling(m: re.Match[str], ctx: _Context) -> bool:
+    """"the past week", "past two days"; plain "last week" is the calendar week (DEICTIC)."""
+    return m[0].lower().startswith("the") or bool(m["n"])
 
 
 def _accept_year(m: re.Match[str], ctx: _Context) -> bool:
@@ -551,47 +539,87 @@ class _Rule:
         return m.span("body") if "body" in self.pattern.groupindex else m.span()
 
 
+_DAY_RANGE = r"(?P<d1>[0-3]?\d)" + _ORDINAL + r"\s*[-–]\s*(?P<d2>[0-3]?\d)" + _ORDINAL
+_NOT_A_NUMBER_AFTER = r"\b(?![-/.]\d)"  # "2019-20", "2019/11": not a year on its own
+
+# Rules in order of preference: of two equally long overlapping matches, the earlier rule wins.
 _RULES: tuple[_Rule, ...] = (
+    # "2024-11-29"
     _Rule("iso", re.compile(rf"\b(?P<year>{_YEAR})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"), _resolve_iso, day_rank=3),
-    _Rule("month_day_range", re.compile(rf"\b{_MONTH}\s+(?P<d1>[0-3]?\d){_ORDINAL}\s*[-–]\s*(?P<d2>[0-3]?\d){_ORDINAL}{_OPT_YEAR}"), _resolve_day_range),
-    _Rule("day_month_range", re.compile(rf"\b(?P<d1>[0-3]?\d){_ORDINAL}\s*[-–]\s*(?P<d2>[0-3]?\d){_ORDINAL}\s+(?:of\s+)?{_MONTH}{_OPT_YEAR}"), _resolve_day_range),
-    _Rule("month_day", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*[-–:]\s*\d){_OPT_YEAR}"), _resolve_month_day, day_rank=3),
-    _Rule("day_month", re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?![a-z]){_OPT_YEAR}"), _resolve_month_day, day_rank=3),
-    _Rule("month_year", re.compile(rf"(?:\b{_MONTH_PART}[\s-]+)?\b{_MONTH},?\s+(?P<year>{_YEAR})\b"), _resolve_month_year),
+    # "November 27-29", "27-29 November 2024"
+    _Rule("month_day_range", re.compile(rf"\b{_MONTH}\s+{_DAY_RANGE}{_OPT_YEAR}"), _resolve_day_range),
+    _Rule("day_month_range", re.compile(rf"\b{_DAY_RANGE}\s+(?:of\s+)?{_MONTH}{_OPT_YEAR}"), _resolve_day_range),
+    # "November 27, 2024", "Nov 28", "Dec. 4th"; not "Nov 28-29" nor a time "Nov 28 10:30"
+    _Rule(
+        "month_day",
+        re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*[-–:]\s*\d){_OPT_YEAR}"),
+        _resolve_month_day,
+        day_rank=3,
+    ),
+    # "27 November 2024", "the 8th of December"
+    _Rule(
+        "day_month",
+        re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?![a-z]){_OPT_YEAR}"),
+        _resolve_month_day,
+        day_rank=3,
+    ),
+    # "March 2011", "late September 2015", "mid-September 2024", "December of 2024"
+    _Rule(
+        "month_year",
+        re.compile(rf"(?:\b{_MONTH_PART}[\s-]+)?\b{_MONTH},?\s+(?:of\s+)?(?P<year>{_YEAR})\b"),
+        _resolve_month_year,
+    ),
+    # "in March", "late November", "last November" (a bare "March" is too often a word)
     _Rule(
         "month_alone",
         re.compile(
-            rf"(?:\b(?P<prep>{_words(YEAR_PREPOSITIONS)})\s+)?"
-            rf"(?P<body>(?:\b(?P<rel>(?i:last|next|this))\s+|\b{_MONTH_PART}[\s-]+)?\b{_FULL_MONTH})\b(?!\.?\s*\d)"
+            rf"(?:\b(?P<prep>{_words(MONTH_PREPOSITIONS)})\s+)?"
+            rf"(?P<body>(?:\b(?P<rel>(?i:last|next|this))\s+|\b{_MONTH_PART}[\s-]+)?\b{_FULL_MONTH})"
+            r"\b(?!\.?\s*\d)"
         ),
         _resolve_month_alone,
         _accept_month_alone,
     ),
-    _Rule("year_part", re.compile(rf"\b{_YEAR_PART}[\s-]+(?P<year>{_YEAR})\b(?![-/.]\d)"), _resolve_year_part),
+    # "late 2019", "the end of 2019", "the summer of 2016"
+    _Rule("year_part", re.compile(rf"\b{_YEAR_PART}[\s-]+(?P<year>{_YEAR}){_NOT_A_NUMBER_AFTER}"), _resolve_year_part),
+    # "in 2016", "By 2017", "between 2019 and 2020": the preposition is context, not mention
     _Rule(
         "year",
         re.compile(
             rf"\b(?P<prep>{_words(YEAR_PREPOSITIONS)})\s+(?P<the>the\s+(?:year\s+)?)?"
-            rf"(?P<body>(?P<year>{_YEAR})(?:\s*(?:[-–]|and|to|through)\s*(?P<year2>{_YEAR}))?)\b(?![-/.]\d)"
+            rf"(?P<body>(?P<year>{_YEAR})(?:\s*(?:[-–]|and|to|through)\s*(?P<year2>{_YEAR}))?)"
+            + _NOT_A_NUMBER_AFTER
         ),
         _resolve_year,
         _accept_year,
     ),
-    # "the 2020 battles", "Syria's 2011 uprising": a year used as an adjective.
+    # "the 2020 battles", "Syria's 2011 uprising": a year used as an adjective
     _Rule(
         "attributive_year",
         re.compile(rf"(?:\b(?i:the)|['’]s)\s+(?P<body>(?P<year>{_YEAR}))(?P<year2>)\s+(?=[a-z])"),
         _resolve_year,
     ),
+    # "Friday", "Wednesday's clashes", "last Friday"
     _Rule(
         "weekday",
-        re.compile(rf"(?P<body>(?:\b(?P<rel>(?i:this\s+past|this\s+coming|last|next|past|coming))\s+)?\b{_WEEKDAY}\b)"),
+        re.compile(
+            r"(?P<body>(?:\b(?P<rel>(?i:this\s+past|this\s+coming|last|next|past|coming))\s+)?"
+            rf"\b{_WEEKDAY}\b)"
+        ),
         _resolve_weekday,
         _accept_weekday,
         day_rank=2,
     ),
-    _Rule("deictic", re.compile(rf"{_NOT_AFTER_THE}\b(?P<body>{_words(DEICTIC)})\b(?!\s+of\b)"), _resolve_deictic, day_rank=1),
+    # "today", "yesterday", "earlier this week", "last year"; not "the last week of November"
+    _Rule(
+        "deictic",
+        re.compile(rf"{_NOT_AFTER_THE}\b(?P<body>{_words(DEICTIC)})\b(?!\s+of\b)"),
+        _resolve_deictic,
+        day_rank=1,
+    ),
+    # "the following day", "that year"
     _Rule("narrative", re.compile(rf"\b{_words(NARRATIVE)}\b"), _resolve_narrative),
+    # "three days ago", "a day earlier"; "two days after the attack" counts from an event: skipped
     _Rule(
         "count",
         re.compile(
@@ -600,6 +628,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _resolve_count,
     ),
+    # "the past two weeks": days up to publication
     _Rule(
         "rolling",
         re.compile(
@@ -607,9 +636,9 @@ _RULES: tuple[_Rule, ...] = (
             r"(?P<unit>(?i:days?|weeks?|months?|years?))\b(?!\s+of\b)"
         ),
         _resolve_rolling,
+        _accept_rolling,
     ),
 )
-_ENTITY_RULE = _Rule("entity", re.compile(r".+", re.S), _resolve_entity)
 
 
 # --------------------------------------------------------------------------------------------
@@ -640,24 +669,11 @@ def _rule_candidates(ctx: _Context, ignored: list[tuple[int, int]]) -> list[_Can
     return found
 
 
-def _entity_candidates(ctx: _Context, taken: list[_Candidate], ignored: list[tuple[int, int]]) -> list[_Candidate]:
-    """spaCy DATE entities that no rule covered and that name a year (never durations)."""
-    spans = ignored + [(c.start, c.end) for c in taken]
-    found = []
-    for ent in ctx.doc.ents:
-        if ent.label_ != "DATE" or _overlaps(ent.start_char, ent.end_char, spans):
-            continue
-        words = set(_key(ent.text).split())
-        if words & DURATION_WORDS or not re.search(rf"\b{_YEAR}\b", ent.text):
-            continue
-        m = _ENTITY_RULE.pattern.fullmatch(ctx.text, ent.start_char, ent.end_char)
-        if m is not None:
-            found.append(_Candidate(ent.start_char, ent.end_char, _ENTITY_RULE, m))
-    return found
-
-
 def _longest_first(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Keep non-overlapping candidates, longer ones first ("late September 2015" over "2015")."""
+    """Keep non-overlapping candidates, longer ones first ("late September 2015" over "2015").
+
+    The sort is stable, so of two equally long matches the one from the earlier rule wins.
+    """
     kept: list[_Candidate] = []
     for cand in sorted(candidates, key=lambda c: (c.start - c.end, c.start)):
         if not _overlaps(cand.start, cand.end, [(k.start, k.end) for k in kept]):
@@ -665,8 +681,22 @@ def _longest_first(candidates: list[_Candidate]) -> list[_Candidate]:
     return sorted(kept, key=lambda c: c.start)
 
 
-_APPOSITION_GAP = re.compile(r"\s*(?P<sep>,|\()?\s*")
-_CLOSING_PAREN = re.compile(r"\s*\)")
+_APPOSITION_GAP = re.compile(r"[^\S\n]*(?P<sep>,|\()?[^\S\n]*")  # on one line
+_CLOSING_PAREN = re.compile(r"[^\S\n]*\)")
+
+
+def _apposition_end(text: str, first: _Candidate, second: _Candidate) -> int | None:
+    """Where the pair "first, second" / "first (second)" ends, if the two name one day together."""
+    ranks = (first.rule.day_rank, second.rule.day_rank)
+    if 0 in ranks or ranks[0] == ranks[1]:  # "on Monday, Tuesday and Wednesday" is a list
+        return None
+    gap = _APPOSITION_GAP.fullmatch(text, first.end, second.start)
+    if gap is None:
+        return None
+    if gap["sep"] != "(":
+        return second.end
+    closing = _CLOSING_PAREN.match(text, second.end)
+    return closing.end() if closing else None
 
 
 def _merge_appositions(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -677,18 +707,11 @@ def _merge_appositions(text: str, candidates: list[_Candidate]) -> list[_Candida
     """
     merged: list[_Candidate] = []
     for cand in candidates:
-        prev = merged[-1] if merged else None
-        if prev is None or not (prev.rule.day_rank and cand.rule.day_rank) or prev.rule.day_rank == cand.rule.day_rank:
+        end = _apposition_end(text, merged[-1], cand) if merged else None
+        if end is None:
             merged.append(cand)
             continue
-        gap = _APPOSITION_GAP.fullmatch(text, prev.end, cand.start)
-        end = cand.end
-        if gap is not None and gap["sep"] == "(":
-            closing = _CLOSING_PAREN.match(text, cand.end)
-            gap, end = (gap, closing.end()) if closing else (None, end)
-        if gap is None:
-            merged.append(cand)
-            continue
+        prev = merged[-1]
         primary = prev if prev.rule.day_rank > cand.rule.day_rank else cand
         merged[-1] = _Candidate(prev.start, end, primary.rule, primary.match)
     return merged
@@ -696,10 +719,7 @@ def _merge_appositions(text: str, candidates: list[_Candidate]) -> list[_Candida
 
 def _candidates(ctx: _Context) -> list[_Candidate]:
     ignored = [m.span() for m in _IGNORED.finditer(ctx.text)]
-    found = _rule_candidates(ctx, ignored)
-    found = _longest_first(found)
-    found = _longest_first(found + _entity_candidates(ctx, found, ignored))
-    return _merge_appositions(ctx.text, found)
+    return _merge_appositions(ctx.text, _longest_first(_rule_candidates(ctx, ignored)))
 
 
 # --------------------------------------------------------------------------------------------

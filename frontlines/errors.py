@@ -1,8 +1,8 @@
 """Every exception frontlines raises on purpose, in one place.
 
-Callers that only care whether something went wrong catch `FrontlinesError`. The ingest stage never
-lets its errors escape `iter_documents`: each becomes an `IngestFailure` whose reason is `str(error)`,
-so every message here is written to be read by a user as a single line.
+Callers that only care whether something went wrong catch `FrontlinesError`. The ingest stage
+never lets its errors escape `iter_documents`: each becomes an `IngestFailure` whose reason is
+`str(error)`, so every message here is written to be read by a user as a single line.
 
     FrontlinesError
     └── IngestError                 an input could not be turned into a Document

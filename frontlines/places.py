@@ -301,7 +301,7 @@ def _document_context(doc: Doc, spans: list[NameSpan]) -> DocumentContext:
         codes = {c.country for c in span.candidates if c.country}
         if "country" in kinds:
             countries.update(c.country for c in span.candidates if c.kind == "country")
-        elif len(codes) == 1:
+        elif len(codes) == 1 and span.whole_run and span.ner_label not in NOT_PLACE_LABELS:
             countries[codes.pop()] += 1
         for cand in span.candidates:
             if cand.kind == "region" and (span.region_cue or len(span.candidates) <= 2):

@@ -12,10 +12,11 @@ import io
 import logging
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, TypeAlias
+from typing import BinaryIO, TypeAlias
 
 import charset_normalizer
 import py3langid
@@ -61,32 +62,32 @@ class Source:
         assert self.path is not None
         try:
             return self.path.open("rb")
-        except FileNotFoundError:
-            raise InputNotFound("no such file or directory") from None
         except OSError as exc:
-            raise IngestError(f"could not read: {exc.strerror or exc}") from None
+            raise _read_error(exc) from None
 
     def read(self, max_bytes: int) -> bytes:
-        """The whole content, refusing anything over `max_bytes` before reading it all."""
+        """The whole content, refusing a file over `max_bytes` before reading any of it."""
         if self.body is not None:
             return self.body
         assert self.path is not None
+        data = b""
         try:
             size = self.path.stat().st_size
-        except FileNotFoundError:
-            raise InputNotFound("no such file or directory") from None
+            if size <= max_bytes:
+                with self.path.open("rb") as handle:
+                    data = handle.read(max_bytes + 1)
+                size = len(data)  # the file may have grown since stat()
         except OSError as exc:
-            raise IngestError(f"could not read: {exc.strerror or exc}") from None
+            raise _read_error(exc) from None
         if size > max_bytes:
             raise InputTooLarge(too_large(size, max_bytes))
-        with self.open() as handle:
-            try:
-                data = handle.read(max_bytes + 1)
-            except OSError as exc:
-                raise IngestError(f"could not read: {exc.strerror or exc}") from None
-        if len(data) > max_bytes:  # the file grew after stat()
-            raise InputTooLarge(too_large(len(data), max_bytes))
         return data
+
+
+def _read_error(exc: OSError) -> IngestError:
+    if isinstance(exc, FileNotFoundError):
+        return InputNotFound("no such file or directory")
+    return IngestError(f"could not read: {exc.strerror or exc}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +103,23 @@ Reader: TypeAlias = Callable[[Source, ReadContext], Iterator[Item]]
 
 
 def human_size(n: int) -> str:
-    """Sizes in MB read well for real limits; tests and tiny limits need bytes to stay meaningful."""
+    """MB reads well for real limits; tiny limits (tests) need bytes to stay meaningful."""
     if n >= MB:
         return f"{n / MB:.1f} MB"
     if n >= 10_000:
         return f"{n / 1000:.0f} kB"
     return f"{n} bytes"
+
+
+def one_line(text: str) -> str:
+    """Failure reasons are shown one per line, whatever the exception behind them printed."""
+    return " ".join(text.split())
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as `Type: message` on one line; some (httpx's) carry no message at all."""
+    message = one_line(str(exc))
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def too_large(size: int, limit: int) -> str:
@@ -169,9 +181,12 @@ def _guess_decode(data: bytes) -> str:
     return str(chosen)
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+
+
 def declared_html_charset(data: bytes) -> str | None:
     """The charset a page names in its <meta> tag, which outranks guessing for non-UTF-8 pages."""
-    match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", data[:4096], re.I)
+    match = _META_CHARSET.search(data[:4096])
     return match.group(1).decode("ascii") if match else None
 
 
@@ -211,9 +226,12 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
 def parse_iso_date(value: str) -> date:
     """A YYYY-MM-DD date, tolerating a time after it; ValueError otherwise."""
     match = _ISO_DATE.match(value.strip())
-    if not match:
-        raise ValueError(f"{value!r} is not a YYYY-MM-DD date")
-    return date(*(int(part) for part in match.groups()))
+    try:
+        if match:
+            return date(*(int(part) for part in match.groups()))
+    except ValueError:  # 2024-13-40: the right shape, not a calendar date
+        pass
+    raise ValueError(f"{value!r} is not a YYYY-MM-DD date")
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -264,7 +282,7 @@ def build_document(
 
 
 def first_line(text: str, *, max_chars: int = 300) -> str | None:
-    """The first non-empty line, the title of a text that names none; too long to be a headline → None."""
+    """The first non-empty line: the headline of a saved article; None if too long to be one."""
     for line in text.splitlines():
         line = line.strip()
         if line:

@@ -15,7 +15,7 @@ from typing import Any
 import feedparser
 
 from frontlines.errors import BrokenFeed, EmptyInput, IngestError
-from frontlines.ingest.core import Item, ReadContext, Source, build_document, clean_line
+from frontlines.ingest.core import Item, ReadContext, Source, build_document, one_line
 from frontlines.ingest.web import html_to_text
 from frontlines.models import Document, IngestFailure
 
@@ -25,7 +25,7 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 def read_feed(src: Source, ctx: ReadContext) -> Iterator[Item]:
-    """One Document per entry, up to `max_feed_entries`; beyond that one failure says what was left."""
+    """One Document per entry, up to `max_feed_entries`; then one failure says what was left."""
     data = src.read(ctx.limits.max_bytes)
     if not data.strip():
         raise EmptyInput("empty")
@@ -35,11 +35,12 @@ def read_feed(src: Source, ctx: ReadContext) -> Iterator[Item]:
     entries = parsed.entries
     if not entries:
         if parsed.bozo:
-            raise BrokenFeed(f"broken feed: {_one_line(parsed.get('bozo_exception'))}")
+            problem = one_line(str(parsed.get("bozo_exception", ""))) or "not a feed"
+            raise BrokenFeed(f"broken feed: {problem}")
         raise BrokenFeed("no feed entries found")
     if parsed.bozo:
         logger.info("%s: feed is malformed (%s) but has entries", src.label, parsed.bozo_exception)
-    outlet = clean_line(parsed.feed.get("title"))
+    outlet = parsed.feed.get("title")
     limit = ctx.limits.max_feed_entries
     for index, entry in enumerate(entries, 1):
         if index > limit:
@@ -94,8 +95,3 @@ def _entry_date(entry: Any) -> date | None:
         return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
     except ValueError:
         return None
-
-
-def _one_line(exc: object) -> str:
-    text = " ".join(str(exc).split()) if exc is not None else ""
-    return text or type(exc).__name__

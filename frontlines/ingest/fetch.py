@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from frontlines.errors import FetchError, FetchTimeout, HTTPStatusError, InputTooLarge
-from frontlines.ingest.core import IngestLimits, human_size, too_large
+from frontlines.ingest.core import IngestLimits, describe, human_size, too_large
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def fetch(client: httpx.Client, url: str, limits: IngestLimits) -> Fetched:
     except httpx.TimeoutException:
         raise FetchTimeout(_timed_out(limits)) from None
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise FetchError(f"could not fetch: {_describe(exc)}") from None
+        raise FetchError(f"could not fetch: {describe(exc)}") from None
 
 
 def _check_response(response: httpx.Response, limits: IngestLimits) -> None:
@@ -102,11 +102,6 @@ def _timed_out(limits: IngestLimits) -> str:
     return f"could not fetch: timed out after {limits.fetch_timeout:g} s"
 
 
-def _describe(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 def url_stem(url: str) -> str:
     """A document id for a page: its last path segment without extension, else its host."""
     parts = urlsplit(url)
@@ -115,7 +110,7 @@ def url_stem(url: str) -> str:
 
 
 def url_suffix(url: str) -> str:
-    """The extension of the URL's path, lower case, which hints at the format when nothing else does."""
+    """The URL path's extension, lower case: the format hint of last resort."""
     return PurePosixPath(urlsplit(url).path).suffix.lower()
 
 

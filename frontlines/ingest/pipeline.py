@@ -19,11 +19,13 @@ from frontlines.errors import IngestError, InputNotFound, UnsupportedInput
 from frontlines.ingest.core import (
     IngestLimits,
     Item,
-    Reader,
     ReadContext,
+    Reader,
     Source,
     build_document,
+    describe,
     first_line,
+    one_line,
 )
 from frontlines.ingest.feeds import read_feed
 from frontlines.ingest.fetch import (
@@ -126,9 +128,7 @@ def read_text_document(
     """
     src = Source(label=id, stem=id)
     ctx = ReadContext(limits=limits, published=published)
-    return build_document(
-        ctx, src, text, title=title or first_line(text), url=url, source=source
-    )
+    return build_document(ctx, src, text, title=title or first_line(text), url=url, source=source)
 
 
 def _guarded(label: str, items: Iterator[Item]) -> Iterator[Item]:
@@ -137,14 +137,10 @@ def _guarded(label: str, items: Iterator[Item]) -> Iterator[Item]:
         yield from items
     except IngestError as exc:
         logger.info("%s: %s", label, exc)
-        yield IngestFailure(label, _one_line(str(exc)))
+        yield IngestFailure(label, one_line(str(exc)))
     except Exception as exc:  # the one catch-all: a reader bug must not end the whole run
         logger.error("%s: unexpected error", label, exc_info=True)
-        yield IngestFailure(label, _one_line(f"unexpected {type(exc).__name__}: {exc}"))
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+        yield IngestFailure(label, f"unexpected {describe(exc)}")
 
 
 # --- files and folders ------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def read_plain(src: Source, ctx: ReadContext) -> Iterator[Item]:
 
 
 def read_markdown(src: Source, ctx: ReadContext) -> Iterator[Item]:
-    """A Markdown article: front matter gives metadata, image lines are dropped, markup is unwrapped."""
+    """A Markdown article: front matter is metadata, image lines go, markup is unwrapped."""
     raw = decode_bytes(src.read(ctx.limits.max_bytes), declared=src.charset)
     meta, body = split_front_matter(raw)
     text = markdown_to_text(body)

@@ -1,8 +1,8 @@
 """HTML: whole web pages through trafilatura, small fragments (feed entries) through lxml.
 
-A saved news page is mostly navigation, adverts and related links; trafilatura finds the article in
-it. A feed entry's HTML is already just the article (or its summary), where trafilatura's boilerplate
-heuristics would throw short texts away, so fragments are flattened directly.
+A saved news page is mostly navigation, adverts and related links; trafilatura finds the article
+in it. A feed entry's HTML is already just the article (or its summary), where trafilatura's
+boilerplate heuristics would throw short texts away, so fragments are flattened directly.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import trafilatura
 from lxml import etree
@@ -35,22 +36,28 @@ def read_html(src: Source, ctx: ReadContext) -> Iterator[Item]:
     """A web page's article text and metadata (title, date, site name, canonical URL), offline."""
     data = src.read(ctx.limits.max_bytes)
     page = decode_bytes(data, declared=src.charset or declared_html_charset(data))
-    result = trafilatura.bare_extraction(
-        page, url=src.url, with_metadata=True, include_comments=False
-    )
-    text = getattr(result, "text", None)
-    if not text or not text.strip():
+    found = _extract(page, src.url)
+    text = found.get("text")
+    if not isinstance(text, str) or not text.strip():
         raise NoArticleText("no article text found")
     yield build_document(
         ctx,
         src,
         text,
-        title=result.title,
+        title=found.get("title"),
         # a fetched page's own address beats the canonical link it claims
-        url=src.url or result.url,
-        source=result.sitename,
-        published=_lenient_date(result.date),
+        url=src.url or found.get("url"),
+        source=found.get("sitename"),
+        published=_lenient_date(found.get("date")),
     )
+
+
+def _extract(page: str, url: str | None) -> dict[str, Any]:
+    """trafilatura's article text and metadata; reader comments are not the article."""
+    result = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False)
+    if result is None:
+        return {}
+    return result if isinstance(result, dict) else result.as_dict()
 
 
 def _lenient_date(value: object) -> date | None:
@@ -67,8 +74,12 @@ def _lenient_date(value: object) -> date | None:
 # --- fragments --------------------------------------------------------------------------------
 
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section table tbody td th thead tr ul".split()
+    {
+        *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
+        *("figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header"),
+        *("hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td"),
+        *("th", "thead", "tr", "ul"),
+    }
 )
 _DROP_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
 _SPACES = re.compile(r"\s+")

@@ -1,0 +1,487 @@
+"""The events stage: sentences that state an event become ACLED-coded records, one per place.
+
+For each sentence, trigger phrases from `data/event_triggers.toml` propose an event type. The
+dependency parse then decides whether the event happened (not "could have carried out airstrikes",
+not "sought to broker agreements"), which part of the sentence is the trigger's clause, and so which
+places, dates and actors belong to it. ACLED's rules shape the result: the final takeover is the
+territory event and fighting at the same place and day folds into it; a withdrawal with no fighting
+is a non-violent transfer; one event is one type, one day, one place.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from frontlines.actors import government_of, main_country, military_of
+from frontlines.dates import lead_word
+from frontlines.models import Actor, ActorMention, Analysis, DateMention, EventRecord, Place
+
+TERRITORY = "territory"
+WITHDRAWAL = "withdrawal"
+OVERTAKE = "Non-state actor overtakes territory"
+REGAIN = "Government regains territory"
+TRANSFER = "Non-violent transfer of territory"
+BACKGROUND_DAYS = 90
+
+# Words on the path from a trigger to its clause's root that make the event unrealised.
+MODALS = frozenset({"could", "would", "might", "may", "should", "will", "must", "can", "shall"})
+UNREALISED_HEADS = frozenset("""
+attempt try seek aim plan threaten vow prepare intend want hope fail prevent refuse push urge call
+warn pledge promise demand seek expect fear risk avoid deny reject insist need chance
+""".split())
+# Verbs whose clause is about fighting, which turns a withdrawal into a lost battle.
+FIGHTING_WORDS = re.compile(
+    r"\b(?:broke through|breach(?:ed|ing)|clash(?:es|ed)|fighting|battles?|assault|stormed|"
+    r"captured|seized|offensive|attack(?:ed)?)\b", re.I)
+EXCEPTION_BEFORE = re.compile(
+    r"(?:except(?:ion of| for)?|excluding|apart from|other than|save for)\b[^.;]*$", re.I)
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|across|throughout|inside|over|on|at)\s+(?:the\s+)?$", re.I)
+ONGOING = re.compile(r"\b(?:has|have) been\b|\bcontinu(?:es|ing)\b|\bongoing\b", re.I)
+DATELINE_BEFORE = re.compile(r"^\s*(?:\([^)]*\)\s*)?[A-Z][\w .'’-]{1,40},\s*$")
+CAPITALS = {
+    "Moscow": "RU", "the Kremlin": "RU", "Kremlin": "RU", "Ankara": "TR", "Tehran": "IR",
+    "Damascus": "SY", "Kyiv": "UA", "Kiev": "UA", "Washington": "US", "Beijing": "CN",
+    "Baghdad": "IQ", "Beirut": "LB", "Amman": "JO", "Riyadh": "SA", "Cairo": "EG",
+    "Khartoum": "SD", "Naypyidaw": "MM", "Bamako": "ML", "Jerusalem": "IL", "Doha": "QA",
+}
+FATALITY_NUMBER = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens? of)"
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12,
+}
+VICTIMS = (r"(?:people|persons|civilians|soldiers|fighters|combatants|troops|militants|members|"
+           r"children|women|men|residents|villagers|rebels|insurgents|police(?:men| officers)?|"
+           r"servicemen|protesters|worshippers|others)")
+FATALITY_PATTERNS = (
+    re.compile(rf"\b(?:killing|killed|leaving|left)\s+(?:at least\s+|more than\s+|over\s+|some\s+|about\s+|around\s+|nearly\s+)?"
+               rf"{FATALITY_NUMBER}\s+(?:[\w-]+\s+){{0,3}}?(?:{VICTIMS}\s+)?(?:dead|{VICTIMS})\b", re.I),
+    re.compile(rf"\b{FATALITY_NUMBER}\s+(?:[\w-]+\s+){{0,3}}?{VICTIMS}\s+(?:\w+\s+){{0,4}}?(?:were|have been|had been|was)?\s*"
+               rf"(?:killed|dead|died)\b", re.I),
+    re.compile(rf"\b{FATALITY_NUMBER}\s+(?:deaths|dead|fatalities)\b", re.I),
+    re.compile(r"\bdeath toll (?:rose|rises|climbed|reached|stands at|stood at)\s+(?:to\s+)?(\d[\d,]*)\b", re.I),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    sub_event_type: str
+    event_type: str
+    weight: float
+    noun: bool
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def load_triggers() -> tuple[Trigger, ...]:
+    path = resources.files("frontlines").joinpath("data/event_triggers.toml")
+    with path.open("rb") as f:
+        data = tomllib.load(f)
+    triggers = []
+    for rec in data["trigger"]:
+        body = "|".join(rec["phrases"])
+        triggers.append(Trigger(
+            rec["sub_event_type"], rec["event_type"], float(rec["weight"]), bool(rec.get("noun")),
+            re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)))
+    return tuple(triggers)
+
+
+@dataclass(slots=True)
+class TriggerHit:
+    trigger: Trigger
+    start: int
+    end: int
+    token: Token
+
+
+def _find_triggers(sentence: Span) -> list[TriggerHit]:
+    """Non-overlapping trigger matches in a sentence, longest first."""
+    doc, offset = sentence.doc, sentence.start_char
+    hits: list[TriggerHit] = []
+    found = []
+    for trigger in load_triggers():
+        for m in trigger.pattern.finditer(sentence.text):
+            found.append((m.start() + offset, m.end() + offset, trigger))
+    for start, end, trigger in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0])):
+        if any(h.start < end and start < h.end for h in hits):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        # The word that carries the event: the span's syntactic head.
+        hits.append(TriggerHit(trigger, start, end, span.root))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _is_unrealised(token: Token) -> bool:
+    """True when the trigger sits under a modal, a negation, or a verb of intent or attempt."""
+    node: Token | None = token
+    steps = 0
+    while node is not None and steps < 8:
+        for child in node.children:
+            if child.dep_ == "neg":
+                return True
+            if child.dep_ in {"aux", "auxpass"} and child.lower_ in MODALS:
+                return True
+        if node is not token and node.lemma_.lower() in UNREALISED_HEADS:
+            return True
+        if node.head is node:
+            break
+        node = node.head
+        steps += 1
+    return False
+
+
+def _clause_head(token: Token) -> Token:
+    node = token
+    while node.pos_ not in {"VERB", "AUX"} and node.head is not node:
+        node = node.head
+    return node
+
+
+def _clause_range(hit: TriggerHit, others: Sequence[TriggerHit]) -> list[tuple[int, int]]:
+    """Character ranges of the trigger's clause, less the clauses of other triggers inside it."""
+    head = _clause_head(hit.token)
+    tokens = set(head.subtree)
+    for other in others:
+        if other is hit:
+            continue
+        other_head = _clause_head(other.token)
+        if other_head is not head and other_head in tokens and hit.token not in set(other_head.subtree):
+            tokens -= set(other_head.subtree)
+    if not tokens:
+        return []
+    ranges: list[tuple[int, int]] = []
+    for tok in sorted(tokens, key=lambda t: t.i):
+        start, end = tok.idx, tok.idx + len(tok.text)
+        if ranges and tok.idx <= ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], end)
+        else:
+            ranges.append((start, end))
+    return ranges
+
+
+def _within(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in ranges)
+
+
+# --- where -------------------------------------------------------------------------------------
+
+
+def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
+                  places: Sequence[Place], actor_countries: set[str]) -> list[Place]:
+    text = sentence.doc.text
+    in_sentence = [p for p in places if p.resolved and sentence.start_char <= p.start < sentence.end_char]
+    in_clause = [p for p in in_sentence if _within(p.start, p.end, clause)]
+    chosen = in_clause or in_sentence
+    chosen = [p for p in chosen
+              if not EXCEPTION_BEFORE.search(text[sentence.start_char:p.start])]
+    finer = [p for p in chosen if p.kind not in {"country", "continent"}]
+    if finer:
+        chosen = [p for p in finer if not any(_contains(p, q) for q in finer if q is not p)]
+    else:
+        # A country is where an event happened only when the text says so ("in Syria"), not when
+        # it names a party ("Turkiye and Russia signed").
+        if hit.trigger.noun:
+            return []
+        chosen = [p for p in chosen if LOCATIVE_BEFORE.search(text[max(0, p.start - 20):p.start])
+                  and p.country not in actor_countries]
+    unique: dict[tuple, Place] = {}
+    for place in chosen:
+        unique.setdefault((place.name, place.latitude, place.longitude), place)
+    return list(unique.values())
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    """True when `outer` is a region or country that holds `inner`."""
+    if outer.country != inner.country or outer.kind == inner.kind:
+        return False
+    if outer.kind == "country":
+        return True
+    is_region = outer.kind not in {"city", "town"} and outer.geonameid is None and outer.admin1 is not None
+    return is_region and inner.admin1 == outer.admin1 and inner.kind not in {"country"}
+
+
+def _geo_precision(place: Place) -> int:
+    if place.kind in {"country", "governorate", "oblast", "state", "province", "region"}:
+        return 3
+    return 2 if place.vicinity else 1
+
+
+def _event_point(place: Place) -> tuple[float | None, float | None]:
+    """ACLED codes an event known only to a region at the region's capital."""
+    if place.anchor_latitude is not None:
+        return place.anchor_latitude, place.anchor_longitude
+    return place.latitude, place.longitude
+
+
+# --- when --------------------------------------------------------------------------------------
+
+
+def _is_dateline(text: str, mention: DateMention) -> bool:
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    return bool(DATELINE_BEFORE.match(text[line_start:mention.start]))
+
+
+def _paragraph_start(text: str, offset: int, back: int = 1) -> int:
+    start = offset
+    for _ in range(back + 1):
+        start = text.rfind("\n", 0, max(0, start - 1)) + 1
+        if start == 0:
+            break
+    return start
+
+
+@dataclass(slots=True)
+class EventDate:
+    day: date | None
+    precision: str
+    window: tuple[date, date] | None
+    from_text: bool
+    ongoing: bool = False
+
+
+def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
+                dates: Sequence[DateMention], published: date | None) -> EventDate:
+    text = sentence.doc.text
+    usable = [m for m in dates if m.date is not None and not _is_dateline(text, m)]
+    in_sentence = [m for m in usable if sentence.start_char <= m.start < sentence.end_char]
+    if in_sentence:
+        in_clause = [m for m in in_sentence if _within(m.start, m.end, clause)] or in_sentence
+        best = min(in_clause, key=lambda m: min(abs(m.start - hit.end), abs(hit.start - m.end)))
+        ongoing = lead_word(text, best) == "since" and bool(ONGOING.search(sentence.text))
+        return EventDate(best.date, best.precision, best.window, True, ongoing)
+    if _after_clause(hit.token) and published:
+        # "This comes after insurgents captured Aleppo": a prior event given no time at all.
+        return EventDate(date(published.year, 1, 1), "year", None, False)
+    earlier = [m for m in usable if m.end <= sentence.start_char
+               and m.start >= _paragraph_start(text, sentence.start_char)]
+    if earlier:
+        anchor = earlier[-1]
+        return EventDate(anchor.date, anchor.precision, anchor.window, True)
+    if published:
+        return EventDate(published, "day", None, False)
+    return EventDate(None, "unknown", None, False)
+
+
+def _after_clause(token: Token) -> bool:
+    for node in [token, *token.ancestors]:
+        if any(c.dep_ in {"mark", "prep"} and c.lower_ == "after" for c in node.children):
+            return True
+        if node.dep_ in {"pcomp", "pobj"} and node.head.lower_ == "after":
+            return True
+    return False
+
+
+# --- who ---------------------------------------------------------------------------------------
+
+
+def _sentence_actors(sentence: Span, clause: list[tuple[int, int]],
+                     actors: Sequence[ActorMention]) -> list[ActorMention]:
+    in_sentence = [a for a in actors if sentence.start_char <= a.start < sentence.end_char]
+    in_clause = [a for a in in_sentence if _within(a.start, a.end, clause)]
+    return in_clause or in_sentence
+
+
+def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str
+                   ) -> tuple[list[Actor], list[Actor]]:
+    """Actors on the acting side and on the receiving side of the trigger."""
+    agents, others = [], []
+    for m in mentions:
+        passive_agent = text[max(0, m.start - 4):m.start].lower().endswith("by ")
+        if passive_agent or (m.end <= hit.start and m.actor.inter != 7):
+            agents.append(m)
+        else:
+            others.append(m)
+    # The nearest actor before the trigger is its subject; a passive agent ("by the RSF") wins.
+    agents.sort(key=lambda m: (not text[max(0, m.start - 4):m.start].lower().endswith("by "),
+                               -m.start if m.end <= hit.start else m.start))
+    side1 = _distinct(m.actor for m in agents)
+    side2 = [a for a in _distinct(m.actor for m in others) if a not in side1]
+    return side1, side2
+
+
+def _distinct(actors: Iterable[Actor]) -> list[Actor]:
+    seen: list[Actor] = []
+    for actor in actors:
+        if actor not in seen:
+            seen.append(actor)
+    return seen
+
+
+def _inter(actor: Actor | None, country: str | None) -> int | None:
+    if actor is None:
+        return None
+    if actor.inter == 1 and actor.country and country and actor.country != country:
+        return 8  # state forces acting abroad are external forces in ACLED's coding
+    return actor.inter
+
+
+def _agreement_parties(sentence: Span, places: Sequence[Place], hit: TriggerHit,
+                       mentions: list[ActorMention]) -> list[Actor]:
+    parties: list[Actor] = []
+    text = sentence.doc.text
+    for place in places:
+        if sentence.start_char <= place.start < hit.start and place.kind == "country" and place.country:
+            parties.append(government_of(place.country))
+    for name, code in CAPITALS.items():
+        for m in re.finditer(rf"\b{re.escape(name)}\b", sentence.text):
+            if sentence.start_char + m.start() < hit.start:
+                parties.append(government_of(code))
+    parties += [m.actor for m in mentions]
+    del text
+    return _distinct(parties)
+
+
+# --- fatalities --------------------------------------------------------------------------------
+
+
+def _fatalities(text: str) -> int | None:
+    best = None
+    for pattern in FATALITY_PATTERNS:
+        for m in pattern.finditer(text):
+            raw = m.group(1).lower().replace(",", "")
+            if raw.startswith("dozen"):
+                continue
+            value = NUMBER_WORDS.get(raw) or (int(raw) if raw.isdigit() else None)
+            if value is not None and (best is None or value > best):
+                best = value
+    return best
+
+
+# --- the stage ---------------------------------------------------------------------------------
+
+
+def extract_events(analysis: Analysis) -> list[EventRecord]:
+    """The stage's entry point: every event the document's sentences state."""
+    doc: Doc = analysis.doc
+    text = doc.text
+    published = analysis.document.published
+    home = main_country(analysis.places, text)
+    events: list[EventRecord] = []
+    for sentence in doc.sents:
+        hits = [h for h in _find_triggers(sentence) if not _is_unrealised(h.token)]
+        for hit in hits:
+            events += _events_for_hit(hit, hits, sentence, analysis, home, published)
+    return _fold(events, published)
+
+
+def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, analysis: Analysis,
+                    home: str | None, published: date | None) -> list[EventRecord]:
+    text = sentence.doc.text
+    clause = _clause_range(hit, hits) or [(sentence.start_char, sentence.end_char)]
+    mentions = _sentence_actors(sentence, clause, analysis.actors)
+    side1, side2 = _assign_actors(hit, mentions, text)
+    when = _event_date(hit, sentence, clause, analysis.dates, published)
+    if when.ongoing:
+        return []
+    sub_type, event_type = hit.trigger.sub_event_type, hit.trigger.event_type
+    actor_countries = {a.country for a in side1 + side2 if a.country}
+    if sub_type == "Agreement":
+        parties = _agreement_parties(sentence, analysis.places, hit, mentions)
+        side1, side2 = parties[:1], parties[1:2]
+        if side1 and not side2 and home and side1[0] != government_of(home):
+            side2 = [government_of(home)]
+        actor_countries = {a.country for a in parties if a.country}
+    places = _event_places(hit, sentence, clause, analysis.places, actor_countries)
+    if sub_type == "Agreement" and places:
+        places = places[:1]
+    if not places:
+        return []
+    if sub_type == WITHDRAWAL:
+        sub_type, event_type, side1, side2 = _withdrawal(sentence, side1, side2, home)
+    records = []
+    for place in places:
+        s1, s2 = list(side1), list(side2)
+        st, et = sub_type, event_type
+        if st == TERRITORY:
+            st, s1, s2 = _territory(s1, s2, place.country or home)
+        if et == "Protests" and not s1:
+            s1 = [Actor(f"Protesters ({place.country})", 6, place.country)]
+        if not s1 and et in {"Battles", "Explosions/Remote violence", "Violence against civilians"}:
+            s1 = [Actor(f"Unidentified Armed Group ({place.country})", 3, place.country)]
+        records.append(_record(hit, sentence, place, st, et, s1, s2, when, published))
+    return records
+
+
+def _withdrawal(sentence: Span, side1: list[Actor], side2: list[Actor], home: str | None
+                ) -> tuple[str, str, list[Actor], list[Actor]]:
+    """A withdrawal after fighting is a lost battle; without fighting, a non-violent transfer."""
+    leaving = side1[:1]
+    taking = [a for a in side1[1:] + side2 if a not in leaving]
+    if FIGHTING_WORDS.search(sentence.text):
+        return TERRITORY, "Battles", taking, leaving
+    return TRANSFER, "Strategic developments", taking or leaving, leaving if taking else []
+
+
+def _territory(side1: list[Actor], side2: list[Actor], country: str | None
+               ) -> tuple[str, list[Actor], list[Actor]]:
+    taker = side1[0] if side1 else None
+    if taker is None:
+        return OVERTAKE, side1, side2
+    if taker.inter == 1 and (taker.country is None or taker.country == country):
+        loser = side2 or []
+        return REGAIN, [taker], loser
+    if not side2 and country:
+        side2 = [military_of(country)]
+    return OVERTAKE, [taker], side2
+
+
+def _record(hit: TriggerHit, sentence: Span, place: Place, sub_type: str, event_type: str,
+            side1: list[Actor], side2: list[Actor], when: EventDate, published: date | None
+            ) -> EventRecord:
+    actor1 = side1[0] if side1 else None
+    actor2 = side2[0] if side2 else None
+    lat, lon = _event_point(place)
+    precision = _geo_precision(place)
+    confidence = hit.trigger.weight
+    confidence *= 1.0 if when.from_text else 0.8
+    confidence *= 1.0 if actor1 else 0.8
+    confidence *= {1: 1.0, 2: 0.95, 3: 0.85}[precision]
+    background = bool(published and when.day and (published - when.day) >= timedelta(days=BACKGROUND_DAYS))
+    evidence = sentence.text.strip()
+    lead = len(sentence.text) - len(sentence.text.lstrip())
+    return EventRecord(
+        event_type=event_type, sub_event_type=sub_type,
+        actor1=actor1.name if actor1 else None, actor2=actor2.name if actor2 else None,
+        assoc_actor_1="; ".join(a.name for a in side1[1:]) or None,
+        assoc_actor_2="; ".join(a.name for a in side2[1:]) or None,
+        inter1=_inter(actor1, place.country), inter2=_inter(actor2, place.country),
+        evidence=evidence, start=sentence.start_char + lead, end=sentence.start_char + lead + len(evidence),
+        event_date=when.day, date_precision=when.precision, date_window=when.window,
+        location=place.name, admin1=place.admin1, country=place.country,
+        latitude=lat, longitude=lon, geo_precision=precision, geonameid=place.geonameid,
+        fatalities=_fatalities(sentence.text), confidence=round(confidence, 3),
+        background=background,
+    )
+
+
+def _fold(events: list[EventRecord], published: date | None) -> list[EventRecord]:
+    """Apply ACLED's one-event rules within a document.
+
+    The same type, place and day is one event. A takeover absorbs fighting and a no-fight transfer
+    at the same place and day (the final acquisition is the territory event).
+    """
+    territory = {(e.location, e.event_date) for e in events if e.sub_event_type in {OVERTAKE, REGAIN}}
+    kept: dict[tuple, EventRecord] = {}
+    for event in events:
+        place_day = (event.location, event.event_date)
+        if place_day in territory and event.sub_event_type in {"Armed clash", TRANSFER}:
+            continue
+        key = (event.sub_event_type, event.location, event.event_date)
+        if key in kept:
+            first = kept[key]
+            if event.fatalities and (first.fatalities or 0) < event.fatalities:
+                first.fatalities = event.fatalities
+            first.confidence = max(first.confidence, event.confidence)
+            continue
+        kept[key] = event
+    del published
+    return list(kept.values())
