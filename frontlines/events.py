@@ -46,6 +46,10 @@ EXCEPTION_BEFORE = re.compile(
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|across|throughout|inside|over|on|at)\s+(?:the\s+)?$", re.I)
 ONGOING = re.compile(r"\b(?:has|have) been\b|\bcontinu(?:es|ing)\b|\bongoing\b", re.I)
 DATELINE_BEFORE = re.compile(r"^\s*(?:\([^)]*\)\s*)?[A-Z][\w .'’-]{1,40},\s*$")
+# "KHARTOUM, Aug 28 (IANS) -": where the story was filed, not where anything happened.
+DATELINE_PLACE = re.compile(
+    r"^[ \t]*(?:\([^)\n]*\)[ \t]*)?([A-Z][\w .'’-]{1,40}),[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Z][a-z]{2,8})",
+    re.M)
 CAPITALS = {
     "Moscow": "RU", "the Kremlin": "RU", "Kremlin": "RU", "Ankara": "TR", "Tehran": "IR",
     "Damascus": "SY", "Kyiv": "UA", "Kiev": "UA", "Washington": "US", "Beijing": "CN",
@@ -130,9 +134,9 @@ def _is_unrealised(token: Token) -> bool:
                 return True
             if child.dep_ in {"aux", "auxpass"} and child.lower_ in MODALS:
                 return True
-        if node is not token and node.lemma_.lower() in UNREALISED_HEADS:
+        if node.i != token.i and node.lemma_.lower() in UNREALISED_HEADS:
             return True
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
         steps += 1
@@ -141,7 +145,7 @@ def _is_unrealised(token: Token) -> bool:
 
 def _clause_head(token: Token) -> Token:
     node = token
-    while node.pos_ not in {"VERB", "AUX"} and node.head is not node:
+    while node.pos_ not in {"VERB", "AUX"} and node.head.i != node.i:
         node = node.head
     return node
 
@@ -154,7 +158,7 @@ def _clause_range(hit: TriggerHit, others: Sequence[TriggerHit]) -> list[tuple[i
         if other is hit:
             continue
         other_head = _clause_head(other.token)
-        if other_head is not head and other_head in tokens and hit.token not in set(other_head.subtree):
+        if other_head.i != head.i and other_head in tokens and hit.token not in set(other_head.subtree):
             tokens -= set(other_head.subtree)
     if not tokens:
         return []
@@ -178,7 +182,9 @@ def _within(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
 def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
                   places: Sequence[Place], actor_countries: set[str]) -> list[Place]:
     text = sentence.doc.text
-    in_sentence = [p for p in places if p.resolved and sentence.start_char <= p.start < sentence.end_char]
+    datelines = [m.span(1) for m in DATELINE_PLACE.finditer(text, sentence.start_char, sentence.end_char)]
+    in_sentence = [p for p in places if p.resolved and sentence.start_char <= p.start < sentence.end_char
+                   and not _within(p.start, p.end, datelines)]
     in_clause = [p for p in in_sentence if _within(p.start, p.end, clause)]
     chosen = in_clause or in_sentence
     chosen = [p for p in chosen

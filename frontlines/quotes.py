@@ -360,7 +360,7 @@ def _attribute(doc: Doc, span: _QuoteSpan, others: Sequence[_QuoteSpan],
     before = _before_tokens(doc, span, others)
     after = _after_tokens(doc, span, others)
     inner = doc.text[span.start:span.end]
-    speaker = _after_attribution(doc, span, after, inner, index)
+    speaker = _after_attribution(after, inner, index)
     if speaker is None:
         speaker = _before_attribution(doc, span, before, index)
     if speaker is None and _stands_alone(before, after, inner):
@@ -393,8 +393,7 @@ def _after_tokens(doc: Doc, span: _QuoteSpan, others: Sequence[_QuoteSpan]) -> l
     return tokens
 
 
-def _after_attribution(doc: Doc, span: _QuoteSpan, after: list[Token], inner: str,
-                       index: SpeechIndex) -> Speaker | None:
+def _after_attribution(after: list[Token], inner: str, index: SpeechIndex) -> Speaker | None:
     """“...,” he said. / “...,” Ibrahim Khatir, the chief of X, told Y."""
     words = [t for t in after if not t.is_punct]
     if not words:
@@ -484,9 +483,22 @@ def _verb_subject(verb: Token) -> Token | None:
 
 
 def _is_relay(verb: Token, exclude: Sequence[tuple[int, int]]) -> bool:
-    """A speech verb whose content holds another speech verb only passes that source on."""
-    return any(tok is not verb and not _inside(tok.idx, exclude) and tok.pos_ == "VERB"
-               and tok.lemma_.lower() in SPEECH_VERBS for tok in verb.subtree)
+    """A speech verb whose content holds another speech verb of the same sentence only passes
+    that source on. (spaCy may parse several sentences or paragraphs as one, hence the check
+    for a full stop or line break between the two.)"""
+    doc = verb.doc
+    for tok in verb.subtree:
+        if tok is verb or _inside(tok.idx, exclude) or tok.pos_ != "VERB" or \
+                tok.lemma_.lower() not in SPEECH_VERBS:
+            continue
+        lo, hi = sorted((tok.i, verb.i))
+        if not any(_ends_sentence(doc[k], exclude) for k in range(lo + 1, hi)):
+            return True
+    return False
+
+
+def _ends_sentence(tok: Token, exclude: Sequence[tuple[int, int]]) -> bool:
+    return "\n" in tok.text or (tok.text in SENTENCE_END and not _inside(tok.idx, exclude))
 
 
 # --- who the subject is ------------------------------------------------------------------------
@@ -527,9 +539,9 @@ def _register_person(tok: Token, book: _SpeakerBook) -> None:
 
 def _named_speaker(name: list[Token], book: _SpeakerBook) -> Speaker:
     text = _text(name)
-    role = _role_tokens(name)
-    affiliation = _affiliation(role) if role else None
-    role_text = _text(role) if role else None
+    roles = _role_phrases(name)
+    affiliation = _best_affiliation(roles)
+    role_text = " ".join(_text(r) for r in roles) or None
     known = book.lookup(text)
     if known is not None:
         if known.affiliation is None and affiliation:
@@ -537,10 +549,10 @@ def _named_speaker(name: list[Token], book: _SpeakerBook) -> Speaker:
         if len(text.split()) > len(known.name.split()):
             known.name = text  # the fuller form of a name met first by surname
         return known
-    return book.add(Speaker(text, affiliation, _is_person(name, role), role_text))
+    return book.add(Speaker(text, affiliation, _is_person(name, bool(roles)), role_text))
 
 
-def _is_person(name: list[Token], role: list[Token] | None) -> bool:
+def _is_person(name: list[Token], has_role: bool) -> bool:
     words = [t.lower_ for t in name]
     if any(w in ORG_HEADS for w in words):
         return False
@@ -548,7 +560,7 @@ def _is_person(name: list[Token], role: list[Token] | None) -> bool:
         return False
     if len(name) == 1 and name[0].text.isupper():
         return False  # acronyms: HTS, RSF, SOHR
-    if role is not None or any(t.ent_type_ == "PERSON" for t in name):
+    if has_role or any(t.ent_type_ == "PERSON" for t in name):
         return True
     return len([t for t in name if t.is_alpha]) >= 2
 
@@ -584,7 +596,7 @@ def _name_part(tok: Token) -> bool:
 
 def _strip_edges(tokens: list[Token]) -> list[Token]:
     while tokens and (tokens[0].is_punct or tokens[0].pos_ == "DET"
-                      or tokens[0].lower_ in NAME_PARTICLES and len(tokens) == 1):
+                      or (tokens[0].lower_ in NAME_PARTICLES and len(tokens) == 1)):
         tokens = tokens[1:]
     while tokens and (tokens[-1].is_punct or tokens[-1].pos_ == "PART"
                       or tokens[-1].lower_ in NAME_PARTICLES):
@@ -609,7 +621,7 @@ def _appositive_name(tok: Token) -> list[Token] | None:
         if not linked:
             continue
         name = _name_tokens(child)
-        if name and _is_person(name, None) and len(name) >= 2:
+        if name and _is_person(name, False) and len(name) >= 2:
             return name
     return None
 
@@ -666,33 +678,64 @@ def _definite(tok: Token) -> bool:
 
 def _fuller_mention(tok: Token) -> str | None:
     """The nearest earlier mention of the same noun with a name on it: "the army" after
-    "the Syrian army forces" is "Syrian army"."""
-    for prior in reversed(tok.doc[:tok.i]):
-        if prior.lower_ != tok.lower_:
-            continue
-        ent = _entity_of(prior)
-        if ent is not None and len(ent) > 1:
-            return _text(_strip_edges(list(ent)))
-        lo = prior.i
-        while lo - 1 >= 0 and tok.doc[lo - 1].is_title and tok.doc[lo - 1].pos_ in (
-                "ADJ", "PROPN") and tok.doc[lo - 1].sent == prior.sent:
-            lo -= 1
-        if lo < prior.i:
-            return tok.doc[lo:prior.i + 1].text
+    "the Syrian army forces" is "Syrian army". A mention written the same way wins over a
+    capitalised one, so "the army" is not taken for an earlier "Free Syrian Army"; "the
+    observatory" still finds "the Syrian Observatory for Human Rights"."""
+    earlier = list(reversed(tok.doc[:tok.i]))
+    for same_case in (True, False):
+        for prior in earlier:
+            matches = prior.text == tok.text if same_case else prior.lower_ == tok.lower_
+            fuller = _named_form(prior) if matches else None
+            if fuller:
+                return fuller
     return None
+
+
+def _named_form(tok: Token) -> str | None:
+    """`tok` with the name around it: its entity, or the capitalised words in front."""
+    ent = _entity_of(tok)
+    if ent is not None and len(ent) > 1:
+        return _text(_strip_edges(list(ent)))
+    doc = tok.doc
+    lo = tok.i
+    while lo > tok.sent.start and doc[lo - 1].is_title and doc[lo - 1].pos_ in ("ADJ", "PROPN"):
+        lo -= 1
+    return _text(list(doc[lo:tok.i + 1])) if lo < tok.i else None
 
 
 # --- affiliation -------------------------------------------------------------------------------
 
-def _role_tokens(name: list[Token]) -> list[Token] | None:
-    """The words that introduce a name: a title before it, a role phrase set off by commas
-    before it, or an apposition after it. None when there is no role word."""
-    for candidate in (_title_before(name), _phrase_before_comma(name), _apposition_after(name)):
-        roles = [t.lower_ for t in candidate if t.lower_ in ROLE_WORDS]
-        # a bare rank ("Maj. Gen.") says less than an apposition that may follow
-        if roles and not all(r in TITLE_ABBREVIATIONS for r in roles):
-            return candidate
-    return None
+def _role_phrases(name: list[Token]) -> list[list[Token]]:
+    """The phrases that introduce a name: a title before it ("spokesperson Oncu Keceli"), a
+    role set off by commas before it ("researcher at X, Nawar Shaaban") and an apposition
+    after it ("Mohamed Hussein, a fighter with Y,")."""
+    title = _title_before(name)
+    phrases = [title] if _has_role_word(title) else []
+    for phrase in (_phrase_before_comma(name), _apposition_after(name)):
+        # an apposition needs no listed role word: "X, a nurse at Y," introduces X all the same
+        if _has_role_word(phrase) or _is_described_noun_phrase(phrase):
+            phrases.append(phrase)
+    return phrases
+
+
+def _has_role_word(tokens: list[Token]) -> bool:
+    roles = [t.lower_ for t in tokens if t.lower_ in ROLE_WORDS]
+    # a bare rank ("Maj. Gen.") is no introduction
+    return bool(roles) and not all(r in TITLE_ABBREVIATIONS for r in roles)
+
+
+def _is_described_noun_phrase(tokens: list[Token]) -> bool:
+    return len(tokens) >= 2 and tokens[0].lower_ in ("a", "an", "the") and \
+        any(t.pos_ == "NOUN" for t in tokens)
+
+
+def _best_affiliation(phrases: list[list[Token]]) -> str | None:
+    """An organisation named in any phrase beats a bare role ("defense analyst")."""
+    described = [a for a in (_affiliation(p) for p in phrases) if a is not None]
+    organisations = [text for text, is_org in described if is_org]
+    if organisations:
+        return organisations[0]
+    return described[0][0] if described else None
 
 
 def _title_before(name: list[Token]) -> list[Token]:
@@ -736,25 +779,28 @@ def _clause_free(tokens: list[Token]) -> list[Token]:
     return [] if any(t.pos_ in ("VERB", "AUX") for t in tokens) else tokens
 
 
-def _affiliation(role: list[Token]) -> str | None:
+def _affiliation(role: list[Token]) -> tuple[str, bool] | None:
+    """What a role phrase says the speaker belongs to, and whether that is an organisation."""
     tokens = [t for t in role if t.pos_ != "DET" or t.i != role[0].i]
     first_role = next((k for k, t in enumerate(tokens) if t.lower_ in ROLE_WORDS), None)
+    if first_role is None:  # an apposition: its first noun is the role ("a nurse at X")
+        first_role = next((k for k, t in enumerate(tokens) if t.pos_ == "NOUN"), None)
     if first_role is None:
         return None
     org = _organisation_after(tokens, first_role)
     if org:
-        return org
+        return org, True
     head = tokens[:first_role]
-    if tokens[first_role].lower_ in MEMBER_ROLES and head and (
+    if tokens[first_role].lower_ not in OFFICE_TITLES and head and (
             head[-1].lower_ in ORG_HEADS or all(t.pos_ == "PROPN" for t in head)):
-        return _text(head)  # "Turkish Foreign Ministry spokesperson" → the ministry
+        return _text(head), True  # "Turkish Foreign Ministry spokesperson" → the ministry
     end = first_role + 1
-    while end < len(tokens) and (tokens[end].lower_ in ROLE_WORDS or _name_part(tokens[end])
-                                 and tokens[end].text == "-"):
+    while end < len(tokens) and (tokens[end].lower_ in ROLE_WORDS
+                                 or (tokens[end].text == "-" and _name_part(tokens[end]))):
         end += 1  # "Prime Minister", "Secretary-General"
     title = tokens[:end]
     text = _text(title)
-    return text if any(t.pos_ == "PROPN" for t in title) else text.lower()
+    return (text if any(t.pos_ == "PROPN" for t in title) else text.lower()), False
 
 
 def _organisation_after(tokens: list[Token], first_role: int) -> str | None:

@@ -93,8 +93,8 @@ def test_offsets_match_text(seed_figures: list[Figure]) -> None:
 def test_seed_article_figures() -> None:
     if not SEED.exists() or not SEED_GOLD.exists():
         pytest.skip(f"seed article not found under {SHARED} (the shared/ folder beside the repo)")
-    figures = figures_of(SEED.read_text(encoding="utf-8"))
     gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))["figures"]
+    figures = figures_of(SEED.read_text(encoding="utf-8"))
     found = {(f.quantity, f.claimant) for f in figures}
     missed = [g for g in gold if (g["quantity"], g["claimant"]) not in found]
     assert not missed, missed

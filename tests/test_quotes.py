@@ -135,10 +135,26 @@ def test_surname_resolves_to_the_full_name() -> None:
 
 def test_pronoun_follows_the_last_named_speaker() -> None:
     text = ("“We will hold the line,” said General Tarek Nour.\n"
-            "Opposition commander Yusuf Kaya disagreed.\n"
+            "Opposition commander Yusuf Kaya responded on Monday.\n"
             "“Their defences have already collapsed,” he said.")
     quotes = quotes_of(text)
     assert [q.speaker for q in quotes] == ["Tarek Nour", "Yusuf Kaya"]
+
+
+def test_several_quotes_in_one_paragraph() -> None:
+    text = ('Information Minister Ziad Makari said the army "will not abandon Aleppo."\n'
+            '"The town is ours," said Abu Mohammed, a commander with the Free Syrian Army. '
+            '"We have been hit hard," he said. "But we will rebuild."')
+    quotes = quotes_of(text)
+    assert [q.speaker for q in quotes] == ["Ziad Makari"] + ["Abu Mohammed"] * 3
+    assert quotes[1].affiliation == "Free Syrian Army"
+
+
+def test_statement_credits_its_author() -> None:
+    text = ("“The attack was repelled and the terrorists suffered heavy losses,” according to "
+            "a statement by the Syrian army.")
+    [quote] = quotes_of(text)
+    assert quote.speaker == "Syrian army"
 
 
 def test_organisation_speaker_resolves_to_fuller_mention() -> None:

@@ -1,0 +1,229 @@
+"""The `frontlines` command: a thin shell over the library, one verb per thing a user does.
+
+    frontlines ingest PATH|URL...      read, analyse and store articles
+    frontlines analyze PATH... --json  analyse without storing (the output contract)
+    frontlines events [filters]        query stored events; table, CSV, JSON Lines or GeoJSON
+    frontlines eval GOLD_DIR           accuracy against gold annotations
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from frontlines.config import default_db
+from frontlines.export import analysis_json, write_events
+from frontlines.ingest import iter_documents
+from frontlines.models import IngestFailure
+from frontlines.store import EventQuery, open_store
+
+app = typer.Typer(
+    help="Turn reporting on armed conflict into sourced, geolocated, dated event data.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[str, typer.Option(
+    "--db", help="Event store: a SQLite file or a postgresql:// URL. Default: $FRONTLINES_DB "
+    "or frontlines.db in the per-user data folder.", show_default=False)]
+PublishedOption = Annotated[str | None, typer.Option(
+    "--published", metavar="YYYY-MM-DD",
+    help="Publication date for inputs whose metadata has none.")]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    jsonl = "jsonl"
+    geojson = "geojson"
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        err.print(f"[red]error:[/red] {option} must be a date as YYYY-MM-DD, not {value!r}")
+        raise typer.Exit(2) from None
+
+
+def sample_corpus() -> Path:
+    """The team's bundled sample articles (shipped inside the package)."""
+    return Path(str(resources.files("frontlines").joinpath("sample_corpus")))
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str] | None, typer.Argument(
+        help="Files, folders (read recursively) or http(s) URLs: text, Markdown, HTML, RSS/Atom, "
+        "JSON Lines.", show_default=False)] = None,
+    db: DbOption = "",
+    published: PublishedOption = None,
+    sample: Annotated[bool, typer.Option("--sample", help="Ingest the bundled sample corpus.")] = False,
+) -> None:
+    """Read, analyse and store articles; print the events found and where they were written."""
+    from frontlines.pipeline import analyze  # spaCy loads only for commands that analyse
+
+    paths = list(inputs or []) + ([str(sample_corpus())] if sample else [])
+    if not paths:
+        err.print("[red]error:[/red] name at least one input, or pass --sample")
+        raise typer.Exit(2)
+    target = db or default_db()
+    store = open_store(target)
+    failures = stored = unchanged = skipped = 0
+    new_events = []
+    for item in iter_documents(paths, published=_parse_date(published, "--published")):
+        if isinstance(item, IngestFailure):
+            failures += 1
+            err.print(f"[red]error:[/red] {item.input}: {item.reason}", highlight=False)
+            continue
+        if store.has_document(item.sha256):
+            unchanged += 1
+            continue
+        analysis = analyze(item)
+        store.save(analysis)
+        if item.skip_reason:
+            skipped += 1
+            err.print(f"skipped: {item.path or item.url or item.id}: {item.skip_reason}", highlight=False)
+            continue
+        stored += 1
+        new_events += [(analysis.document, e) for e in analysis.events]
+    _print_event_table([(doc.id, e) for doc, e in new_events])
+    out.print(f"{stored} documents stored, {unchanged} already stored, {skipped} skipped, "
+              f"{failures} failed; {len(new_events)} events written to {target}", highlight=False)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders or URLs to analyse.")],
+    published: PublishedOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per document "
+                                          "(the analysis contract).")] = False,
+) -> None:
+    """Analyse articles without storing anything."""
+    from frontlines.pipeline import analyze as run
+
+    failures = 0
+    for item in iter_documents(inputs, published=_parse_date(published, "--published")):
+        if isinstance(item, IngestFailure):
+            failures += 1
+            err.print(f"[red]error:[/red] {item.input}: {item.reason}", highlight=False)
+            continue
+        analysis = run(item)
+        if as_json:
+            sys.stdout.write(json.dumps(analysis_json(analysis), ensure_ascii=False) + "\n")
+        else:
+            out.print(f"[bold]{item.title or item.id}[/bold] ({item.published or 'no date'})")
+            if item.skip_reason:
+                out.print(f"  skipped: {item.skip_reason}")
+            _print_event_table([(item.id, e) for e in analysis.events])
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def events(
+    db: DbOption = "",
+    since: Annotated[str | None, typer.Option(help="Events on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Events on or before this date (YYYY-MM-DD).")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-2 country code, e.g. SY.")] = None,
+    admin1: Annotated[str | None, typer.Option(help="First-level region, e.g. Idlib.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Part of an actor's name, e.g. 'HTS' or 'Russia'.")] = None,
+    event_type: Annotated[str | None, typer.Option("--type", help="Event type or sub-event type, "
+                                                   "e.g. Battles or 'Air/drone strike'.")] = None,
+    text: Annotated[str | None, typer.Option(help="Words in the evidence sentence.")] = None,
+    near: Annotated[str | None, typer.Option(help="LAT,LON: only events near this point.")] = None,
+    within: Annotated[float, typer.Option(help="Radius in km for --near.")] = 50.0,
+    no_background: Annotated[bool, typer.Option("--no-background", help="Leave out history told as background.")] = False,
+    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Query stored events: a table, or ACLED-column CSV, JSON Lines or GeoJSON."""
+    point = None
+    if near:
+        try:
+            lat, lon = (float(v) for v in near.split(","))
+            point = (lat, lon)
+        except ValueError:
+            err.print(f"[red]error:[/red] --near must be LAT,LON, not {near!r}")
+            raise typer.Exit(2) from None
+    query = EventQuery(
+        date_from=_parse_date(since, "--since"), date_to=_parse_date(until, "--until"),
+        country=country, admin1=admin1, actor=actor, event_type=event_type, text=text,
+        near=point, within_km=within, include_background=not no_background, limit=limit)
+    store = open_store(db or default_db())
+    found = store.events(query)
+    if output_format is OutputFormat.table and output is None:
+        _print_event_table([(str(e.document_id), e.event) for e in found])
+        out.print(f"{len(found)} events")
+        return
+    fmt = "csv" if output_format is OutputFormat.table else output_format.value
+    if output is None:
+        write_events(found, fmt, sys.stdout)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as f:
+            write_events(found, fmt, f)
+        err.print(f"{len(found)} events written to {output}")
+
+
+@app.command("eval")
+def evaluate_command(
+    gold_dir: Annotated[Path, typer.Argument(help="A folder of NAME.gold.json files beside NAME.txt/NAME.md.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    details: Annotated[bool, typer.Option("--details", help="List each document's misses.")] = False,
+) -> None:
+    """Score the analysis against gold annotations (event P/R/F1, places, quote speakers)."""
+    from frontlines.evaluate import evaluate, summary_lines
+    from frontlines.pipeline import analyze as run
+
+    if not gold_dir.is_dir():
+        err.print(f"[red]error:[/red] {gold_dir}: not a folder")
+        raise typer.Exit(2)
+    total, per_document = evaluate(gold_dir, run)
+    if as_json:
+        payload = {"total": total.as_dict(),
+                   "documents": {d.id: d.counts.as_dict() for d in per_document}}
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    for scored in per_document:
+        c = scored.counts
+        out.print(f"{scored.id}: event F1 {c.f1:.2f} ({c.true_positives}/{c.gold}, "
+                  f"{c.predicted} predicted), places {c.places_found}/{c.places}, "
+                  f"quotes {c.speakers_found}/{c.quotes}", highlight=False)
+        if details:
+            for miss in c.misses:
+                out.print(f"    {miss}", highlight=False)
+    for line in summary_lines(total):
+        out.print(line, highlight=False)
+
+
+def _print_event_table(rows: list[tuple[str, object]]) -> None:
+    if not rows:
+        return
+    table = Table("doc", "date", "prec", "type", "actor1", "actor2", "location", "fat.", "conf.")
+    for doc_id, e in rows:
+        table.add_row(doc_id, str(e.event_date or "?"), e.date_precision, e.sub_event_type,
+                      e.actor1 or "", e.actor2 or "", f"{e.location or ''} ({e.country or '?'})",
+                      "" if e.fatalities is None else str(e.fatalities), f"{e.confidence:.2f}")
+    out.print(table)

@@ -1,0 +1,7 @@
+"""Storage: the `Store` interface and `open_store`, which picks the backend from the address."""
+
+from frontlines.store.base import EventQuery, SaveResult, Store, StoredDocument, StoredEvent
+from frontlines.store.sql import SqlStore, open_store
+
+__all__ = ["EventQuery", "SaveResult", "SqlStore", "Store", "StoredDocument", "StoredEvent",
+           "open_store"]
