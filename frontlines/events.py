@@ -41,6 +41,13 @@ warn pledge promise demand seek expect fear risk avoid deny reject insist need c
 FIGHTING_WORDS = re.compile(
     r"\b(?:broke through|breach(?:ed|ing)|clash(?:es|ed)|fighting|battles?|assault|stormed|"
     r"captured|seized|offensive|attack(?:ed)?)\b", re.I)
+DIRECTION_BEFORE = re.compile(r"\b(?:toward|towards|to the (?:north|south|east|west) of|headed for|heading for|bound for)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+NOUN_OBJECT_BETWEEN = re.compile(r"^\s*(?:the\s+)?(?:(?:city|town|village|strategic city|key city|provincial capital)\s+of\s+)?$", re.I)
+POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
+PASSIVE_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.I)
+# Clauses that hang under a trigger's verb but report something else.
+NESTED_CLAUSE_DEPS = frozenset({"conj", "advcl", "relcl", "ccomp", "acl"})
 EXCEPTION_BEFORE = re.compile(
     r"(?:except(?:ion of| for)?|excluding|apart from|other than|save for)\b[^.;]*$", re.I)
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|across|throughout|inside|over|on|at)\s+(?:the\s+)?$", re.I)
@@ -151,17 +158,25 @@ def _clause_head(token: Token) -> Token:
 
 
 def _clause_range(hit: TriggerHit, others: Sequence[TriggerHit]) -> list[tuple[int, int]]:
-    """Character ranges of the trigger's clause, less the clauses of other triggers inside it."""
+    """Character ranges of the trigger's clause, less the clauses coordinated with or nested in it.
+
+    "Russian warplanes struck Atarib, and government forces shelled Darat Izza": each verb keeps
+    its own places, dates and actors.
+    """
     head = _clause_head(hit.token)
     tokens = set(head.subtree)
-    for other in others:
-        if other is hit:
-            continue
-        other_head = _clause_head(other.token)
-        if other_head.i != head.i and other_head in tokens and hit.token not in set(other_head.subtree):
-            tokens -= set(other_head.subtree)
-    if not tokens:
-        return []
+    own = set(hit.token.subtree) | {hit.token, *hit.token.ancestors}
+    nested_heads = [c for c in head.subtree if c.i != head.i and c.dep_ in NESTED_CLAUSE_DEPS
+                    and c.pos_ in {"VERB", "AUX"} and c not in own]
+    nested_heads += [_clause_head(o.token) for o in others
+                     if o is not hit and _clause_head(o.token).i != head.i]
+    for nested in nested_heads:
+        if nested in tokens and hit.token not in set(nested.subtree):
+            tokens -= set(nested.subtree)
+    return _char_ranges(tokens)
+
+
+def _char_ranges(tokens: Iterable[Token]) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     for tok in sorted(tokens, key=lambda t: t.i):
         start, end = tok.idx, tok.idx + len(tok.text)
@@ -184,20 +199,27 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
     text = sentence.doc.text
     datelines = [m.span(1) for m in DATELINE_PLACE.finditer(text, sentence.start_char, sentence.end_char)]
     in_sentence = [p for p in places if p.resolved and sentence.start_char <= p.start < sentence.end_char
-                   and not _within(p.start, p.end, datelines)]
-    in_clause = [p for p in in_sentence if _within(p.start, p.end, clause)]
-    chosen = in_clause or in_sentence
-    chosen = [p for p in chosen
-              if not EXCEPTION_BEFORE.search(text[sentence.start_char:p.start])]
+                   and not _within(p.start, p.end, datelines)
+                   and not EXCEPTION_BEFORE.search(text[sentence.start_char:p.start])
+                   and not DIRECTION_BEFORE.search(text[max(0, p.start - 30):p.start])]
+    if hit.trigger.noun:
+        # "clashes in El Fasher", "the capture of Hama": a noun carries only the places it governs.
+        governed = _char_ranges(hit.token.subtree)
+        chosen = [p for p in in_sentence if _within(p.start, p.end, governed) or
+                  (p.start >= hit.end and NOUN_OBJECT_BETWEEN.match(text[hit.end:p.start]))]
+        chosen = [p for p in chosen if p.kind not in {"country", "continent"}]
+    else:
+        in_clause = [p for p in in_sentence if _within(p.start, p.end, clause)]
+        after = [p for p in in_clause if p.start >= hit.end]
+        chosen = after or in_clause or in_sentence
     finer = [p for p in chosen if p.kind not in {"country", "continent"}]
     if finer:
         chosen = [p for p in finer if not any(_contains(p, q) for q in finer if q is not p)]
     else:
         # A country is where an event happened only when the text says so ("in Syria"), not when
-        # it names a party ("Turkiye and Russia signed").
-        if hit.trigger.noun:
-            return []
+        # it names a party ("Turkiye and Russia signed") or qualifies a noun ("Syria's second city").
         chosen = [p for p in chosen if LOCATIVE_BEFORE.search(text[max(0, p.start - 20):p.start])
+                  and not POSSESSIVE_AFTER.match(text[p.end:p.end + 3])
                   and p.country not in actor_countries]
     unique: dict[tuple, Place] = {}
     for place in chosen:
@@ -236,15 +258,6 @@ def _is_dateline(text: str, mention: DateMention) -> bool:
     return bool(DATELINE_BEFORE.match(text[line_start:mention.start]))
 
 
-def _paragraph_start(text: str, offset: int, back: int = 1) -> int:
-    start = offset
-    for _ in range(back + 1):
-        start = text.rfind("\n", 0, max(0, start - 1)) + 1
-        if start == 0:
-            break
-    return start
-
-
 @dataclass(slots=True)
 class EventDate:
     day: date | None
@@ -259,22 +272,44 @@ def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
     text = sentence.doc.text
     usable = [m for m in dates if m.date is not None and not _is_dateline(text, m)]
     in_sentence = [m for m in usable if sentence.start_char <= m.start < sentence.end_char]
-    if in_sentence:
-        in_clause = [m for m in in_sentence if _within(m.start, m.end, clause)] or in_sentence
-        best = min(in_clause, key=lambda m: min(abs(m.start - hit.end), abs(hit.start - m.end)))
+    governing = {hit.token.i, *(t.i for t in hit.token.ancestors)}
+    # A date belongs to the trigger when it hangs off the trigger's own verb or a verb above it
+    # ("Earlier today, the army reported that rebels entered Aleppo"), not off a nested clause
+    # ("after an attack that began two days earlier").
+    own = [m for m in in_sentence if _date_head(sentence.doc, m) in governing]
+    pool = own or [m for m in in_sentence if _within(m.start, m.end, clause)] or in_sentence
+    if pool:
+        best = min(pool, key=lambda m: min(abs(m.start - hit.end), abs(hit.start - m.end)))
         ongoing = lead_word(text, best) == "since" and bool(ONGOING.search(sentence.text))
         return EventDate(best.date, best.precision, best.window, True, ongoing)
     if _after_clause(hit.token) and published:
         # "This comes after insurgents captured Aleppo": a prior event given no time at all.
         return EventDate(date(published.year, 1, 1), "year", None, False)
-    earlier = [m for m in usable if m.end <= sentence.start_char
-               and m.start >= _paragraph_start(text, sentence.start_char)]
+    earlier = [m for m in usable if m.end <= sentence.start_char and _is_recent(m, published)]
     if earlier:
+        # The narrative date: the story goes on from the last day it named.
         anchor = earlier[-1]
         return EventDate(anchor.date, anchor.precision, anchor.window, True)
     if published:
         return EventDate(published, "day", None, False)
     return EventDate(None, "unknown", None, False)
+
+
+def _date_head(doc: Doc, mention: DateMention) -> int | None:
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return None
+    node = span.root
+    while node.pos_ not in {"VERB", "AUX"} and node.head.i != node.i:
+        node = node.head
+    return node.i
+
+
+def _is_recent(mention: DateMention, published: date | None) -> bool:
+    """History told as background ("the 2020 battles") does not date today's news."""
+    if published is None or mention.date is None:
+        return True
+    return timedelta(0) <= published - mention.date < timedelta(days=BACKGROUND_DAYS)
 
 
 def _after_clause(token: Token) -> bool:
@@ -298,19 +333,44 @@ def _sentence_actors(sentence: Span, clause: list[tuple[int, int]],
 
 def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str
                    ) -> tuple[list[Actor], list[Actor]]:
-    """Actors on the acting side and on the receiving side of the trigger."""
-    agents, others = [], []
-    for m in mentions:
-        passive_agent = text[max(0, m.start - 4):m.start].lower().endswith("by ")
-        if passive_agent or (m.end <= hit.start and m.actor.inter != 7):
-            agents.append(m)
-        else:
-            others.append(m)
-    # The nearest actor before the trigger is its subject; a passive agent ("by the RSF") wins.
-    agents.sort(key=lambda m: (not text[max(0, m.start - 4):m.start].lower().endswith("by "),
-                               -m.start if m.end <= hit.start else m.start))
-    side1 = _distinct(m.actor for m in agents)
-    side2 = [a for a in _distinct(m.actor for m in others) if a not in side1]
+    """Actors on the acting side and on the receiving side of the trigger.
+
+    The acting side is, in order: a passive agent ("by the RSF"), the grammatical subject of the
+    trigger's verb or of a verb above it, the actor a noun trigger governs ("the advance of
+    opposition factions"), the nearest actor before the trigger.
+    """
+    doc = hit.token.doc
+    subjects: set[int] = set()
+    for node in [hit.token, *hit.token.ancestors]:
+        for child in node.children:
+            if child.dep_ in {"nsubj", "nsubjpass", "agent"} or (child.dep_ == "poss" and node.i == hit.token.i):
+                subjects |= {t.i for t in child.subtree}
+        if subjects:
+            break
+    governed = {t.i for t in hit.token.subtree} if hit.trigger.noun else set()
+
+    def token_ids(m: ActorMention) -> set[int]:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        return {t.i for t in span} if span is not None else set()
+
+    def rank(m: ActorMention) -> tuple[int, int]:
+        ids = token_ids(m)
+        if PASSIVE_AGENT_BEFORE.search(text[max(0, m.start - 8):m.start]):
+            return (0, 0)
+        if ids & subjects:
+            return (1, abs(hit.start - m.start))
+        if ids & governed and OF_BEFORE.search(text[max(0, m.start - 8):m.start]):
+            return (2, m.start)
+        if m.start < hit.start and m.actor.inter != 7:
+            return (3, hit.start - m.start)
+        return (9, m.start)
+
+    ranked = sorted(mentions, key=rank)
+    side1 = _distinct(m.actor for m in ranked if rank(m)[0] < 9)
+    side1 = side1[:1] + [a for m in ranked[1:] if rank(m)[0] < 3 for a in [m.actor]
+                         if a not in side1[:1] and a.inter == (side1[0].inter if side1 else a.inter)]
+    side1 = _distinct(side1)
+    side2 = [a for a in _distinct(m.actor for m in ranked) if a not in side1]
     return side1, side2
 
 
@@ -335,14 +395,14 @@ def _agreement_parties(sentence: Span, places: Sequence[Place], hit: TriggerHit,
     parties: list[Actor] = []
     text = sentence.doc.text
     for place in places:
-        if sentence.start_char <= place.start < hit.start and place.kind == "country" and place.country:
+        if (sentence.start_char <= place.start < hit.start and place.kind == "country" and place.country
+                and not LOCATIVE_BEFORE.search(text[max(0, place.start - 20):place.start])):
             parties.append(government_of(place.country))
     for name, code in CAPITALS.items():
         for m in re.finditer(rf"\b{re.escape(name)}\b", sentence.text):
             if sentence.start_char + m.start() < hit.start:
                 parties.append(government_of(code))
     parties += [m.actor for m in mentions]
-    del text
     return _distinct(parties)
 
 
@@ -384,6 +444,9 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, ana
     text = sentence.doc.text
     clause = _clause_range(hit, hits) or [(sentence.start_char, sentence.end_char)]
     mentions = _sentence_actors(sentence, clause, analysis.actors)
+    if hit.trigger.sub_event_type == WITHDRAWAL:
+        # Who withdrew and who took over are often in different clauses ("after insurgents ...").
+        mentions = _sentence_actors(sentence, [], analysis.actors)
     side1, side2 = _assign_actors(hit, mentions, text)
     when = _event_date(hit, sentence, clause, analysis.dates, published)
     if when.ongoing:
@@ -397,8 +460,9 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, ana
             side2 = [government_of(home)]
         actor_countries = {a.country for a in parties if a.country}
     places = _event_places(hit, sentence, clause, analysis.places, actor_countries)
-    if sub_type == "Agreement" and places:
-        places = places[:1]
+    if sub_type == "Agreement":
+        # One agreement, one record: where it applies if the text says, else the country at stake.
+        places = places[:1] or [p for p in analysis.places if p.kind == "country" and p.country == home][:1]
     if not places:
         return []
     if sub_type == WITHDRAWAL:
@@ -476,10 +540,12 @@ def _fold(events: list[EventRecord], published: date | None) -> list[EventRecord
     at the same place and day (the final acquisition is the territory event).
     """
     territory = {(e.location, e.event_date) for e in events if e.sub_event_type in {OVERTAKE, REGAIN}}
+    territory |= {(e.location, e.start) for e in events if e.sub_event_type in {OVERTAKE, REGAIN}}
     kept: dict[tuple, EventRecord] = {}
     for event in events:
-        place_day = (event.location, event.event_date)
-        if place_day in territory and event.sub_event_type in {"Armed clash", TRANSFER}:
+        same_day = (event.location, event.event_date) in territory
+        same_sentence = (event.location, event.start) in territory
+        if (same_day or same_sentence) and event.sub_event_type in {"Armed clash", TRANSFER}:
             continue
         key = (event.sub_event_type, event.location, event.event_date)
         if key in kept:

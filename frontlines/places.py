@@ -384,6 +384,9 @@ def _prefer_city_or_region(best: Candidate, ranked: list[tuple[float, Candidate]
 
 def resolve_places(doc: Doc, spans: list[NameSpan]) -> list[Place]:
     ctx = _document_context(doc, spans)
+    # "al-Qusayr in Homs": a name that contains another is the region, not its namesake town.
+    for outer in ctx.containers.values():
+        outer.region_cue = True
     resolved: list[Candidate] = []
     places = []
     # Resolve the least ambiguous names first so they can anchor the rest.
