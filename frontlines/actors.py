@@ -97,6 +97,14 @@ class ActorTable:
                     taken.append(match.span())
         return sorted(mentions, key=lambda m: m.start)
 
+    def phrase_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where an actor's name stands in `text`, whoever the actor turns out to be."""
+        spans = []
+        for regex in (self.acronyms_re, self.words_re):
+            if regex is not None:
+                spans += [m.span() for m in regex.finditer(text)]
+        return spans
+
     def _resolve(self, phrase: str, country: str | None) -> Actor | None:
         aliases = self.by_phrase.get(_fold(phrase), [])
         fixed = [a.actor for a in aliases if a.actor is not None and a.local_to is None]
@@ -149,6 +157,14 @@ def main_country(places: Iterable[Place], text: str = "") -> str | None:
         if code and text:
             votes[code] += len(re.findall(rf"\b{re.escape(word)}\b", text))
     return votes.most_common(1)[0][0] if votes else None
+
+
+def actor_name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of multi-word actor names ("Hayat Tahrir al-Sham", "Armed Forces of Ukraine").
+
+    The places stage keeps out of them: "al-Sham" there is no town.
+    """
+    return [(s, e) for s, e in actor_table().phrase_spans(text) if " " in text[s:e] or "-" in text[s:e]]
 
 
 def extract_actors(text: str, places: Iterable[Place]) -> list[ActorMention]:

@@ -378,9 +378,33 @@ def _resolve_month_day(m: re.Match[str], ctx: _Context) -> _Value | None:
         return None
     year = int(m["year"]) if m["year"] else ctx.year_for(month, day)
     if year is None:
+        year = _year_from_weekday(ctx.text, m.start(), month, day)
+    if year is None:
         return _unknown(True)
     found = _safe_date(year, month, day)
     return _day(found, True) if found else None
+
+
+_WEEKDAY_BEFORE = re.compile(rf"{_WEEKDAY},?\s*\(?\s*$")
+WEEKDAY_YEAR_SEARCH = 10
+
+
+def _year_from_weekday(text: str, start: int, month: int, day: int) -> int | None:
+    """"Sunday (December 8)" with no year anywhere: the latest year, up to now, that fits.
+
+    A report names the weekday of a recent day, so the most recent matching year is the reading
+    a human would take; beyond ten years back the guess is not worth making.
+    """
+    named = _WEEKDAY_BEFORE.search(text[max(0, start - 15):start])
+    if named is None:
+        return None
+    weekday = WEEKDAYS[named["weekday"].lower()]
+    this_year = date.today().year
+    for year in range(this_year, this_year - WEEKDAY_YEAR_SEARCH, -1):
+        found = _safe_date(year, month, day)
+        if found and found <= date.today() and found.weekday() == weekday:
+            return year
+    return None
 
 
 def _resolve_day_range(m: re.Match[str], ctx: _Context) -> _Value | None:

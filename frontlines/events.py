@@ -30,6 +30,9 @@ OVERTAKE = "Non-state actor overtakes territory"
 REGAIN = "Government regains territory"
 TRANSFER = "Non-violent transfer of territory"
 BACKGROUND_DAYS = 90
+LEAD_LOOKAHEAD = 600
+LEAD_LINES = 2
+REGION_KINDS = frozenset({"governorate", "oblast", "state", "province", "region", "territory"})
 
 # Words on the path from a trigger to its clause's root that make the event unrealised.
 MODALS = frozenset({"could", "would", "might", "may", "should", "will", "must", "can", "shall"})
@@ -165,15 +168,27 @@ def _clause_range(hit: TriggerHit, others: Sequence[TriggerHit]) -> list[tuple[i
     """
     head = _clause_head(hit.token)
     tokens = set(head.subtree)
-    own = set(hit.token.subtree) | {hit.token, *hit.token.ancestors}
-    nested_heads = [c for c in head.subtree if c.i != head.i and c.dep_ in NESTED_CLAUSE_DEPS
-                    and c.pos_ in {"VERB", "AUX"} and c not in own]
+    own = {hit.token, *hit.token.ancestors}
+    nested_heads = [c for c in head.subtree if c.i != head.i and c.pos_ in {"VERB", "AUX"}
+                    and c not in own and _is_separate_clause(c)]
     nested_heads += [_clause_head(o.token) for o in others
                      if o is not hit and _clause_head(o.token).i != head.i]
     for nested in nested_heads:
         if nested in tokens and hit.token not in set(nested.subtree):
             tokens -= set(nested.subtree)
     return _char_ranges(tokens)
+
+
+def _is_separate_clause(verb: Token) -> bool:
+    """A coordinated predicate, or a nested clause with a subject of its own, reports its own event.
+
+    "conducted airstrikes using vacuum missiles around Atarib" keeps its participle; "withdrew
+    after insurgents breached its defences" and "and later entrenched themselves in Idlib" do not.
+    """
+    if verb.dep_ == "conj":
+        return True
+    has_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in verb.children)
+    return verb.dep_ in NESTED_CLAUSE_DEPS and has_subject
 
 
 def _char_ranges(tokens: Iterable[Token]) -> list[tuple[int, int]]:
@@ -195,7 +210,7 @@ def _within(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
 
 
 def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
-                  places: Sequence[Place], actor_countries: set[str]) -> list[Place]:
+                  places: Sequence[Place], actor_countries: set[str], lone: bool) -> list[Place]:
     text = sentence.doc.text
     datelines = [m.span(1) for m in DATELINE_PLACE.finditer(text, sentence.start_char, sentence.end_char)]
     in_sentence = [p for p in places if p.resolved and sentence.start_char <= p.start < sentence.end_char
@@ -211,7 +226,9 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
     else:
         in_clause = [p for p in in_sentence if _within(p.start, p.end, clause)]
         after = [p for p in in_clause if p.start >= hit.end]
-        chosen = after or in_clause or in_sentence
+        # Borrow the sentence's places only when nothing else in it could claim them.
+        alone = lone and _clause_head(hit.token).dep_ not in {"relcl", "acl"}
+        chosen = after or in_clause or (in_sentence if alone else [])
     finer = [p for p in chosen if p.kind not in {"country", "continent"}]
     if finer:
         chosen = [p for p in finer if not any(_contains(p, q) for q in finer if q is not p)]
@@ -233,12 +250,11 @@ def _contains(outer: Place, inner: Place) -> bool:
         return False
     if outer.kind == "country":
         return True
-    is_region = outer.kind not in {"city", "town"} and outer.geonameid is None and outer.admin1 is not None
-    return is_region and inner.admin1 == outer.admin1 and inner.kind not in {"country"}
+    return outer.kind in REGION_KINDS and inner.admin1 == outer.admin1 and inner.kind != "country"
 
 
 def _geo_precision(place: Place) -> int:
-    if place.kind in {"country", "governorate", "oblast", "state", "province", "region"}:
+    if place.kind == "country" or place.kind in REGION_KINDS:
         return 3
     return 2 if place.vicinity else 1
 
@@ -290,9 +306,19 @@ def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
         # The narrative date: the story goes on from the last day it named.
         anchor = earlier[-1]
         return EventDate(anchor.date, anchor.precision, anchor.window, True)
+    later = [m for m in usable if sentence.end_char <= m.start < sentence.end_char + LEAD_LOOKAHEAD
+             and _is_recent(m, published)]
+    if later and not _past_the_lead(text, sentence.start_char):
+        # A news lead states what happened and leaves the day to the next paragraph.
+        return EventDate(later[0].date, later[0].precision, later[0].window, True)
     if published:
         return EventDate(published, "day", None, False)
     return EventDate(None, "unknown", None, False)
+
+
+def _past_the_lead(text: str, offset: int) -> bool:
+    """True past the lead: more than the headline and dateline come before `offset`."""
+    return text.count("\n", 0, offset) > LEAD_LINES
 
 
 def _date_head(doc: Doc, mention: DateMention) -> int | None:
@@ -324,15 +350,8 @@ def _after_clause(token: Token) -> bool:
 # --- who ---------------------------------------------------------------------------------------
 
 
-def _sentence_actors(sentence: Span, clause: list[tuple[int, int]],
-                     actors: Sequence[ActorMention]) -> list[ActorMention]:
-    in_sentence = [a for a in actors if sentence.start_char <= a.start < sentence.end_char]
-    in_clause = [a for a in in_sentence if _within(a.start, a.end, clause)]
-    return in_clause or in_sentence
-
-
-def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str
-                   ) -> tuple[list[Actor], list[Actor]]:
+def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str,
+                   clause: list[tuple[int, int]]) -> tuple[list[Actor], list[Actor]]:
     """Actors on the acting side and on the receiving side of the trigger.
 
     The acting side is, in order: a passive agent ("by the RSF"), the grammatical subject of the
@@ -362,7 +381,8 @@ def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str
         if ids & governed and OF_BEFORE.search(text[max(0, m.start - 8):m.start]):
             return (2, m.start)
         if m.start < hit.start and m.actor.inter != 7:
-            return (3, hit.start - m.start)
+            in_clause = _within(m.start, m.end, clause)
+            return (3 if in_clause else 4, hit.start - m.start)
         return (9, m.start)
 
     ranked = sorted(mentions, key=rank)
@@ -433,21 +453,24 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
     home = main_country(analysis.places, text)
     events: list[EventRecord] = []
     for sentence in doc.sents:
+        if _is_headline(sentence, analysis.document.title):
+            continue  # a headline sums up the body, where each event is stated with its details
         hits = [h for h in _find_triggers(sentence) if not _is_unrealised(h.token)]
         for hit in hits:
             events += _events_for_hit(hit, hits, sentence, analysis, home, published)
     return _fold(events, published)
 
 
+def _is_headline(sentence: Span, title: str | None) -> bool:
+    return bool(title) and sentence.start_char == 0 and sentence.text.strip() == title.strip()
+
+
 def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, analysis: Analysis,
                     home: str | None, published: date | None) -> list[EventRecord]:
     text = sentence.doc.text
     clause = _clause_range(hit, hits) or [(sentence.start_char, sentence.end_char)]
-    mentions = _sentence_actors(sentence, clause, analysis.actors)
-    if hit.trigger.sub_event_type == WITHDRAWAL:
-        # Who withdrew and who took over are often in different clauses ("after insurgents ...").
-        mentions = _sentence_actors(sentence, [], analysis.actors)
-    side1, side2 = _assign_actors(hit, mentions, text)
+    mentions = [a for a in analysis.actors if sentence.start_char <= a.start < sentence.end_char]
+    side1, side2 = _assign_actors(hit, mentions, text, clause)
     when = _event_date(hit, sentence, clause, analysis.dates, published)
     if when.ongoing:
         return []
@@ -459,7 +482,7 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, ana
         if side1 and not side2 and home and side1[0] != government_of(home):
             side2 = [government_of(home)]
         actor_countries = {a.country for a in parties if a.country}
-    places = _event_places(hit, sentence, clause, analysis.places, actor_countries)
+    places = _event_places(hit, sentence, clause, analysis.places, actor_countries, len(hits) == 1)
     if sub_type == "Agreement":
         # One agreement, one record: where it applies if the text says, else the country at stake.
         places = places[:1] or [p for p in analysis.places if p.kind == "country" and p.country == home][:1]
@@ -547,7 +570,7 @@ def _fold(events: list[EventRecord], published: date | None) -> list[EventRecord
         same_sentence = (event.location, event.start) in territory
         if (same_day or same_sentence) and event.sub_event_type in {"Armed clash", TRANSFER}:
             continue
-        key = (event.sub_event_type, event.location, event.event_date)
+        key = (event.sub_event_type, event.location, event.latitude, event.longitude, event.event_date)
         if key in kept:
             first = kept[key]
             if event.fatalities and (first.fatalities or 0) < event.fatalities:

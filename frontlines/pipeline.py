@@ -6,7 +6,7 @@ way spaCy's `Language.__call__` passes one Doc through its components.
 
 from __future__ import annotations
 
-from frontlines.actors import extract_actors
+from frontlines.actors import actor_name_spans, extract_actors
 from frontlines.dates import resolve_dates
 from frontlines.events import extract_events
 from frontlines.figures import extract_figures
@@ -23,7 +23,7 @@ def analyze(document: Document) -> Analysis:
         return analysis
     doc = parse(document.text)
     analysis.doc = doc
-    analysis.places = extract_places(doc)
+    analysis.places = extract_places(doc, names_of_actors=actor_name_spans(document.text))
     analysis.dates = resolve_dates(doc, document.published)
     analysis.actors = extract_actors(document.text, analysis.places)
     analysis.quotes = extract_quotes(doc)

@@ -178,10 +178,11 @@ def _starts_name(word: str) -> bool:
     return word[:1].isupper() or bool(re.match(_PARTICLE + "[A-Z]", word))
 
 
-def _name_spans(doc: Doc) -> list[NameSpan]:
+def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = ()) -> list[NameSpan]:
     """Every sub-span (up to MAX_NAME_WORDS words) of every capitalised run, longest first."""
     text = doc.text
     blocked, persons = _blocked_ranges(doc)
+    blocked += list(names_of_actors)
     spans: list[NameSpan] = []
     for match in _RUN_RE.finditer(text):
         words = [(m.start() + match.start(), m.end() + match.start())
@@ -246,10 +247,15 @@ def _listed_with_places(span: NameSpan, chosen: list[NameSpan], text: str) -> bo
     return False
 
 
-def recognize_places(doc: Doc, gazetteer: CandidateSource) -> list[NameSpan]:
-    """Non-overlapping name spans that the gazetteer knows, longest match first, in text order."""
+def recognize_places(doc: Doc, gazetteer: CandidateSource,
+                     names_of_actors: Sequence[tuple[int, int]] = ()) -> list[NameSpan]:
+    """Non-overlapping name spans that the gazetteer knows, longest match first, in text order.
+
+    `names_of_actors` are spans of organisation names known to the actors table; no place is
+    looked for inside them.
+    """
     text = doc.text
-    raw = _name_spans(doc)
+    raw = _name_spans(doc, names_of_actors)
     variants = [v for v in (_strip_feature_word(s) for s in raw) if v is not None]
     spans = raw + variants
     found = gazetteer.lookup({s.text for s in spans})
@@ -274,7 +280,12 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource) -> list[NameSpan]:
         _apply_cues(span, text)
         chosen.append(span)
         taken.append((span.start, span.end))
-    return sorted(chosen, key=lambda s: s.start)
+    chosen.sort(key=lambda s: s.start)
+    # "the countryside of Aleppo and Idlib", "Aleppo and Idlib provinces": a cue covers the list.
+    for left, right in zip(chosen, chosen[1:]):
+        if _LIST_SEPARATOR.match(text[left.end:right.start]) and (left.region_cue or right.region_cue):
+            left.region_cue = right.region_cue = True
+    return chosen
 
 
 # --- resolution --------------------------------------------------------------------------------
@@ -428,13 +439,14 @@ def _to_place(span: NameSpan, cand: Candidate | None, score: float) -> Place:
     return place
 
 
-def extract_places(doc: Doc, gazetteer: CandidateSource | None = None) -> list[Place]:
+def extract_places(doc: Doc, gazetteer: CandidateSource | None = None, *,
+                   names_of_actors: Sequence[tuple[int, int]] = ()) -> list[Place]:
     """The stage's entry point: every place name in `doc`, resolved where the evidence allows.
 
     An unresolved name is kept only when something other than the gazetteer says it is a place
     (NER's GPE/LOC/FAC or a cue such as "the town of"), so stray capitalised words are not reported.
     """
     gaz = gazetteer or default_gazetteer()
-    spans = recognize_places(doc, gaz)
+    spans = recognize_places(doc, gaz, names_of_actors)
     evidence = {s.start for s in spans if s.ner_label in PLACE_LABELS or s.region_cue or s.city_cue}
     return [p for p in resolve_places(doc, spans) if p.resolved or p.start in evidence]
