@@ -62,6 +62,7 @@ class ActorTable:
 
     def __init__(self, aliases: Iterable[_Alias]) -> None:
         self.by_phrase: dict[str, list[_Alias]] = {}
+        self.generic_names: set[str] = set()
         for alias in aliases:
             self.by_phrase.setdefault(_fold(alias.phrase), []).append(alias)
         phrases = sorted({a.phrase for group in self.by_phrase.values() for a in group},
@@ -116,6 +117,7 @@ class ActorTable:
         generic = [a for a in aliases if a.template is not None]
         if generic and country:
             name = generic[0].template.format(country=country_names().get(country, country))
+            self.generic_names.add(name)
             return Actor(name, generic[0].inter or 0, country)
         return None
 
@@ -168,5 +170,20 @@ def actor_name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def extract_actors(text: str, places: Iterable[Place]) -> list[ActorMention]:
-    """The stage's entry point: every actor phrase in `text`, normalised."""
-    return actor_table().find(text, main_country(places, text))
+    """The stage's entry point: every actor phrase in `text`, normalised.
+
+    Once an article has named its armed group ("Hayat Tahrir al-Sham"), its later "the rebels" and
+    "fighters" are that group, not an anonymous one.
+    """
+    mentions = actor_table().find(text, main_country(places, text))
+    named = Counter(m.actor for m in mentions if m.actor.inter == 2 and not _is_generic(m.actor))
+    if named:
+        group = named.most_common(1)[0][0]
+        for m in mentions:
+            if _is_generic(m.actor) and m.actor.inter == 2:
+                m.actor = group
+    return mentions
+
+
+def _is_generic(actor: Actor) -> bool:
+    return actor.name in actor_table().generic_names

@@ -38,14 +38,21 @@ REGION_KINDS = frozenset({"governorate", "oblast", "state", "province", "region"
 MODALS = frozenset({"could", "would", "might", "may", "should", "will", "must", "can", "shall"})
 UNREALISED_HEADS = frozenset("""
 attempt try seek aim plan threaten vow prepare intend want hope fail prevent refuse push urge call
-warn pledge promise demand seek expect fear risk avoid deny reject insist need chance
+warn pledge promise demand seek expect fear risk avoid deny reject insist need chance charge accuse
+allege blame investigate suspect
 """.split())
+# A takeover stated with these words happened without a fight: a non-violent transfer.
+NO_FIGHT = re.compile(r"\b(?:without (?:a |any )?(?:fight|fighting|resistance|a shot being fired|firing a shot)|unopposed|uncontested)\b", re.I)
 # Verbs whose clause is about fighting, which turns a withdrawal into a lost battle.
 FIGHTING_WORDS = re.compile(
     r"\b(?:broke through|breach(?:ed|ing)|clash(?:es|ed)|fighting|battles?|assault|stormed|"
     r"captured|seized|offensive|attack(?:ed)?)\b", re.I)
-DIRECTION_BEFORE = re.compile(r"\b(?:toward|towards|to the (?:north|south|east|west) of|headed for|heading for|bound for)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+DIRECTION_BEFORE = re.compile(r"\b(?:toward|towards|to the (?:north|south|east|west) of|headed for|heading for|bound for|(?:road|highway|route|motorway)s? (?:between|from|linking|connecting|to))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 NOUN_OBJECT_BETWEEN = re.compile(r"^\s*(?:the\s+)?(?:(?:city|town|village|strategic city|key city|provincial capital)\s+of\s+)?$", re.I)
+REFERENCE_BETWEEN = re.compile(
+    r"^(?:\s+camp)?,?\s*(?:(?:just|some|about|\d+\s*(?:km|kilometres|kilometers|miles))\s+)?"
+    r"(?:near|outside|in|(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of)"
+    r"\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
 POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 PASSIVE_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.I)
@@ -229,6 +236,9 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
         # Borrow the sentence's places only when nothing else in it could claim them.
         alone = lone and _clause_head(hit.token).dep_ not in {"relcl", "acl"}
         chosen = after or in_clause or (in_sentence if alone else [])
+    # "Abu Shouk camp, north of El Fasher": the second name only says where the first one is.
+    chosen = [p for p in chosen if not any(
+        q.end <= p.start and REFERENCE_BETWEEN.match(text[q.end:p.start]) for q in chosen)]
     finer = [p for p in chosen if p.kind not in {"country", "continent"}]
     if finer:
         chosen = [p for p in finer if not any(_contains(p, q) for q in finer if q is not p)]
@@ -360,10 +370,13 @@ def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str,
     """
     doc = hit.token.doc
     subjects: set[int] = set()
+    subject_heads: set[int] = set()
     for node in [hit.token, *hit.token.ancestors]:
         for child in node.children:
             if child.dep_ in {"nsubj", "nsubjpass", "agent"} or (child.dep_ == "poss" and node.i == hit.token.i):
                 subjects |= {t.i for t in child.subtree}
+                # The subject's own head word and its compounds, not an apposition inside it.
+                subject_heads |= {child.i} | {c.i for c in child.children if c.dep_ in {"compound", "amod", "det", "poss", "conj"}}
         if subjects:
             break
     governed = {t.i for t in hit.token.subtree} if hit.trigger.noun else set()
@@ -376,10 +389,12 @@ def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str,
         ids = token_ids(m)
         if PASSIVE_AGENT_BEFORE.search(text[max(0, m.start - 8):m.start]):
             return (0, 0)
-        if ids & subjects:
+        if ids & subject_heads:
             return (1, abs(hit.start - m.start))
+        if ids & subjects:
+            return (2, abs(hit.start - m.start))
         if ids & governed and OF_BEFORE.search(text[max(0, m.start - 8):m.start]):
-            return (2, m.start)
+            return (2, m.start + len(text))
         if m.start < hit.start and m.actor.inter != 7:
             in_clause = _within(m.start, m.end, clause)
             return (3 if in_clause else 4, hit.start - m.start)
@@ -456,6 +471,9 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
         if _is_headline(sentence, analysis.document.title):
             continue  # a headline sums up the body, where each event is stated with its details
         hits = [h for h in _find_triggers(sentence) if not _is_unrealised(h.token)]
+        if any(h.trigger.sub_event_type == TERRITORY for h in hits):
+            # "took Homs after government forces withdrew": one takeover, not two events.
+            hits = [h for h in hits if h.trigger.sub_event_type != WITHDRAWAL]
         for hit in hits:
             events += _events_for_hit(hit, hits, sentence, analysis, home, published)
     return _fold(events, published)
@@ -496,6 +514,9 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, ana
         st, et = sub_type, event_type
         if st == TERRITORY:
             st, s1, s2 = _territory(s1, s2, place.country or home)
+        if (st in {OVERTAKE, REGAIN} or (st == "Armed clash" and not hit.trigger.noun)) \
+                and NO_FIGHT.search(sentence.text):
+            st, et = TRANSFER, "Strategic developments"
         if et == "Protests" and not s1:
             s1 = [Actor(f"Protesters ({place.country})", 6, place.country)]
         if not s1 and et in {"Battles", "Explosions/Remote violence", "Violence against civilians"}:
@@ -509,7 +530,7 @@ def _withdrawal(sentence: Span, side1: list[Actor], side2: list[Actor], home: st
     """A withdrawal after fighting is a lost battle; without fighting, a non-violent transfer."""
     leaving = side1[:1]
     taking = [a for a in side1[1:] + side2 if a not in leaving]
-    if FIGHTING_WORDS.search(sentence.text):
+    if FIGHTING_WORDS.search(sentence.text) and not NO_FIGHT.search(sentence.text):
         return TERRITORY, "Battles", taking, leaving
     return TRANSFER, "Strategic developments", taking or leaving, leaving if taking else []
 

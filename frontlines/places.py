@@ -281,6 +281,12 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
         chosen.append(span)
         taken.append((span.start, span.end))
     chosen.sort(key=lambda s: s.start)
+    # "Lt Gen Igor Kirillov ... Kirillov said": a person's name, met again alone, is still a person.
+    person_words = {w for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1
+                    and not any(s.start <= ent.start_char and ent.end_char <= s.end for s in chosen)
+                    for w in ent.text.split()}
+    chosen = [s for s in chosen if " " in s.text or s.text not in person_words
+              or any(c.kind in SELF_EVIDENT_KINDS for c in s.candidates)]
     # "the countryside of Aleppo and Idlib", "Aleppo and Idlib provinces": a cue covers the list.
     for left, right in zip(chosen, chosen[1:]):
         if _LIST_SEPARATOR.match(text[left.end:right.start]) and (left.region_cue or right.region_cue):
