@@ -189,16 +189,34 @@ def events(
 
 @app.command("eval")
 def evaluate_command(
-    gold_dir: Annotated[Path, typer.Argument(help="A folder of NAME.gold.json files beside NAME.txt/NAME.md.")],
+    gold: Annotated[Path | None, typer.Argument(
+        help="A folder of NAME.gold.json files beside NAME.txt/NAME.md, or a snippet set (.jsonl). "
+        "Default: the bundled ACLED snippet set.", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     details: Annotated[bool, typer.Option("--details", help="List each document's misses.")] = False,
 ) -> None:
-    """Score the analysis against gold annotations (event P/R/F1, places, quote speakers)."""
-    from frontlines.evaluate import evaluate, summary_lines
+    """Score the analysis: against gold articles (event P/R/F1, places, quote speakers), or per
+    sub-event type precision and recall on a snippet set."""
+    from frontlines.evaluate import bundled_snippets, evaluate, evaluate_snippets, snippet_lines, summary_lines
     from frontlines.pipeline import analyze as run
 
+    gold_dir = gold or bundled_snippets()
+    if gold_dir.is_file() and gold_dir.suffix == ".jsonl":
+        score = evaluate_snippets(gold_dir, run)
+        if as_json:
+            payload = {name: {"precision": round(c.precision, 4), "recall": round(c.recall, 4),
+                              "gold": c.gold, "predicted": c.predicted}
+                       for name, c in sorted(score.by_type.items())}
+            sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+            return
+        if details:
+            for miss in score.misses:
+                out.print(f"    {miss}", highlight=False)
+        for line in snippet_lines(score):
+            out.print(line, highlight=False)
+        return
     if not gold_dir.is_dir():
-        err.print(f"[red]error:[/red] {gold_dir}: not a folder")
+        err.print(f"[red]error:[/red] {gold_dir}: not a folder of gold files or a .jsonl snippet set")
         raise typer.Exit(2)
     total, per_document = evaluate(gold_dir, run)
     if as_json:

@@ -280,3 +280,100 @@ def summary_lines(total: Counts) -> Iterable[str]:
     yield (f"places: accuracy@161km {total.place_accuracy:.3f} ({total.places_found}/{total.places})  "
            f"day-precision events dated exactly {total.day_date_accuracy:.3f}")
     yield f"quotes: speaker recall {total.speaker_recall:.3f} ({total.speakers_found}/{total.quotes})"
+
+
+# --- the team's snippet set: per sub-event type precision and recall ---------------------------
+
+
+@dataclass(slots=True)
+class TypeCounts:
+    true_positives: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold if self.gold else 0.0
+
+
+@dataclass(slots=True)
+class SnippetScore:
+    by_type: dict[str, TypeCounts]
+    snippets: int
+    negatives: int
+    false_alarms_on_negatives: int
+    dated_exactly: int
+    dated_events: int
+    misses: list[str] = field(default_factory=list)
+
+    def total(self) -> TypeCounts:
+        out = TypeCounts()
+        for c in self.by_type.values():
+            out.true_positives += c.true_positives
+            out.predicted += c.predicted
+            out.gold += c.gold
+        return out
+
+
+def bundled_snippets() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("frontlines").joinpath("eval_sets/acled_snippets.jsonl")))
+
+
+def evaluate_snippets(path: Path, analyze: Callable[[Document], Analysis]) -> SnippetScore:
+    """Per sub-event type precision and recall on short labelled snippets.
+
+    A predicted event counts when its sub-event type matches a labelled event of the snippet
+    (one to one); its date is checked separately, so that typing and dating are read apart.
+    Snippets flagged `background` are history: an event predicted there must be marked background.
+    """
+    by_type: dict[str, TypeCounts] = {}
+    score = SnippetScore(by_type, 0, 0, 0, 0, 0)
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        published = date.fromisoformat(item["published"]) if item.get("published") else None
+        document = Document(id=item["id"], text=item["text"], published=published, language="en")
+        predicted = [e for e in analyze(document).events
+                     if not (item.get("background") and e.background)]
+        golds = item.get("events", [])
+        score.snippets += 1
+        if not golds:
+            score.negatives += 1
+            score.false_alarms_on_negatives += bool(predicted)
+        unmatched = list(predicted)
+        for g in golds:
+            counts = by_type.setdefault(g["sub_event_type"], TypeCounts())
+            counts.gold += 1
+            hit = next((p for p in unmatched if p.sub_event_type == g["sub_event_type"]), None)
+            if hit is None:
+                score.misses.append(f"{item['id']}: missed {g['sub_event_type']}, got "
+                                    f"{[p.sub_event_type for p in predicted]}")
+                continue
+            unmatched.remove(hit)
+            counts.true_positives += 1
+            counts.predicted += 1
+            if g.get("date"):
+                score.dated_events += 1
+                score.dated_exactly += hit.event_date is not None and hit.event_date.isoformat() == g["date"]
+        for p in unmatched:
+            by_type.setdefault(p.sub_event_type, TypeCounts()).predicted += 1
+            score.misses.append(f"{item['id']}: extra {p.sub_event_type} at {p.location}")
+    return score
+
+
+def snippet_lines(score: SnippetScore) -> Iterable[str]:
+    yield f"{'sub-event type':42} {'P':>6} {'R':>6} {'gold':>5} {'pred':>5}"
+    for name in sorted(score.by_type):
+        c = score.by_type[name]
+        yield f"{name:42} {c.precision:6.2f} {c.recall:6.2f} {c.gold:5d} {c.predicted:5d}"
+    total = score.total()
+    yield (f"snippets: {score.snippets}, micro precision {total.precision:.3f} recall {total.recall:.3f}; "
+           f"negatives with a false event {score.false_alarms_on_negatives}/{score.negatives}; "
+           f"matched events dated exactly {score.dated_exactly}/{score.dated_events}")

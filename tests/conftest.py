@@ -1,0 +1,46 @@
+"""Shared test set-up: the gold data beside the repository, and a private event store per test.
+
+The gazetteer index is deliberately *not* redirected: it is built once (about 15 s) in the per-user
+data folder and reused by every run, so `FRONTLINES_HOME` is left alone here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# ../shared relative to the repository root: the team's gold corpus and the analysis contract.
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SKIP_REASON = "../shared is absent: gold fixtures unavailable"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path inside ../shared, or skip the calling test when the folder is not there."""
+    if not SHARED.is_dir():
+        pytest.skip(SKIP_REASON)
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: gold fixtures unavailable")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The ../shared folder (gold corpus, contract); skips the test when it is absent."""
+    return shared_path()
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    """The founding article, as captured (Markdown with image lines)."""
+    return shared_path("corpus", "seed", "alestiklal-2024-12-russia-absence.md")
+
+
+@pytest.fixture(autouse=True)
+def private_event_store(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the default store at a fresh temporary file so no test touches a user's real store."""
+    db = tmp_path_factory.mktemp("store") / "frontlines.db"
+    monkeypatch.setenv("FRONTLINES_DB", str(db))
+    return db
