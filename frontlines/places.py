@@ -401,7 +401,7 @@ def _namesake_bonus(cand: Candidate, span: NameSpan) -> float:
     Greek hamlet. A famous namesake gets no bonus against a local place of real size.
     """
     exact = [c for c in span.candidates if c.exact]
-    if cand not in exact:
+    if cand not in exact or not span.whole_run:  # "al-Jadida" of an unknown "Qaryat ... al-Jadida"
         return 0.0
     if len({c.country for c in exact}) == 1:
         return 1.0

@@ -6,6 +6,7 @@ data folder and reused by every run, so `FRONTLINES_HOME` is left alone here.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,16 @@ def private_event_store(tmp_path_factory: pytest.TempPathFactory,
     db = tmp_path_factory.mktemp("store") / "frontlines.db"
     monkeypatch.setenv("FRONTLINES_DB", str(db))
     return db
+
+
+@pytest.fixture(scope="session")
+def contract_keys() -> dict[str, list[str]]:
+    """The field names of each part of the analysis contract, read from ../shared/corpus/README.md."""
+    readme = shared_path("corpus", "README.md").read_text(encoding="utf-8")
+    block = readme.split("## The analysis contract", 1)[1].split("```")[1]
+    keys = {}
+    for part in ("doc", "events", "places", "quotes", "figures"):
+        match = re.search(rf'"{part}":\s*\[?\s*\{{(.*?)\}}', block, re.S)
+        assert match, f"the contract in ../shared/corpus/README.md has no {part!r} object"
+        keys[part] = re.findall(r'"(\w+)":', match.group(1))
+    return keys
