@@ -38,9 +38,12 @@ REGION_KINDS = frozenset({"governorate", "oblast", "state", "province", "region"
 MODALS = frozenset({"could", "would", "might", "may", "should", "will", "must", "can", "shall"})
 UNREALISED_HEADS = frozenset("""
 attempt try seek aim plan threaten vow prepare intend want hope fail prevent refuse push urge call
-warn pledge promise demand seek expect fear risk avoid deny reject insist need chance charge accuse
-allege blame investigate suspect
+warn pledge promise demand seek expect fear risk avoid deny reject insist need chance charge
+investigate
 """.split())
+# When these sub-types share a sentence with another trigger, they say what the event really was:
+# shells "releasing chlorine gas" are a chemical attack, a curfew enforced by troops is "Other".
+DOMINANT_SUB_TYPES = ("Chemical weapon", "Suicide bomb", "Other")
 PROTEST_WORDS = re.compile(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|ers)?|sit-in)\b", re.I)
 VIOLENT_CROWD = re.compile(
     r"\b(?:torched|set fire|set ablaze|hurl(?:ed|ing) (?:stones|rocks|petrol bombs)|thr(?:ew|owing) (?:stones|rocks|petrol bombs)|"
@@ -481,6 +484,13 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
         if _is_headline(sentence, analysis.document.title):
             continue  # a headline sums up the body, where each event is stated with its details
         hits = [h for h in _find_triggers(sentence) if not _is_unrealised(h.token)]
+        for dominant in DOMINANT_SUB_TYPES:
+            if any(h.trigger.sub_event_type == dominant for h in hits):
+                hits = [h for h in hits if h.trigger.sub_event_type == dominant
+                        or h.trigger.event_type not in {"Explosions/Remote violence", "Strategic developments"}
+                        or h.trigger.sub_event_type in DOMINANT_SUB_TYPES]
+                if dominant == "Other":
+                    hits = [h for h in hits if h.trigger.sub_event_type != "Change to group/activity"]
         if any(h.trigger.event_type in {"Protests", "Riots"} for h in hits):
             # Arrests and force at a protest are how it ended, coded in the protest's sub-type.
             hits = [h for h in hits if h.trigger.sub_event_type not in {"Arrests", "Attack"}]
