@@ -236,6 +236,32 @@ def evaluate_command(
         out.print(line, highlight=False)
 
 
+@app.command()
+def geobench(
+    corpus: Annotated[Path, typer.Argument(help="A toponym corpus in the XML of Gritta et al. "
+                                           "(e.g. ../shared/benchmarks/geoparsing/lgl.xml).")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N articles.")] = None,
+    adjectives: Annotated[bool, typer.Option(
+        "--adjectives/--no-adjectives",
+        help="Count demonyms ('Sudanese') as toponyms, as LGL's annotators did.")] = True,
+) -> None:
+    """Geoparsing accuracy: toponyms found, Accuracy@161km, median error."""
+    from frontlines.actors import actor_name_spans
+    from frontlines.geobench import report_lines, run_benchmark
+    from frontlines.nlp import parse
+    from frontlines.places import demonym_places, extract_places
+
+    def find_places(text: str) -> list:
+        places = extract_places(parse(text), names_of_actors=actor_name_spans(text))
+        return places + (demonym_places(text) if adjectives else [])
+
+    if not corpus.is_file():
+        err.print(f"[red]error:[/red] {corpus}: no such file")
+        raise typer.Exit(2)
+    for line in report_lines(run_benchmark(corpus, find_places, limit)):
+        out.print(line, highlight=False)
+
+
 def _print_event_table(rows: list[tuple[str, object]]) -> None:
     if not rows:
         return

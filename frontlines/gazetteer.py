@@ -38,7 +38,7 @@ from frontlines.toponyms import name_key, skeleton_key
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the build rules change, so stale indexes are rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 CITY_POPULATION = 100_000
 LOOSE_MIN_RATIO = 80
 
@@ -48,7 +48,8 @@ CREATE TABLE places (
     country TEXT, admin1_code TEXT, admin1 TEXT, latitude REAL NOT NULL, longitude REAL NOT NULL,
     population INTEGER NOT NULL DEFAULT 0, anchor_latitude REAL, anchor_longitude REAL
 );
-CREATE TABLE names (key TEXT NOT NULL, skeleton TEXT NOT NULL, place_id INTEGER NOT NULL);
+CREATE TABLE names (key TEXT NOT NULL, skeleton TEXT NOT NULL, place_id INTEGER NOT NULL,
+                    is_primary INTEGER NOT NULL);
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
 """
 _INDEXES = """
@@ -79,6 +80,8 @@ class Candidate:
     matched_key: str = ""
     # Similarity (0-100) of the mention's spelling to the matched name; 100 for a strict match.
     match_ratio: float = 100.0
+    # Matched through the place's main name, not one of its alternate names.
+    primary_name: bool = True
 
     @property
     def is_region(self) -> bool:
@@ -134,12 +137,15 @@ class Gazetteer:
             chunk = values[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT {column}, n.key, {_COLUMNS} FROM names n JOIN places p ON p.id = n.place_id "
+                f"SELECT {column}, n.key, n.is_primary, {_COLUMNS} FROM names n JOIN places p ON p.id = n.place_id "
                 f"WHERE {column} IN ({marks})",
                 chunk,
             )
-            for value, matched_key, *fields in rows:
-                out[value][fields[0]] = Candidate(*fields, exact=exact, matched_key=matched_key)
+            for value, matched_key, is_primary, *fields in rows:
+                previous = out[value].get(fields[0])
+                primary = bool(is_primary) or (previous is not None and previous.primary_name)
+                out[value][fields[0]] = Candidate(*fields, exact=exact, matched_key=matched_key,
+                                                  primary_name=primary)
         return {value: list(cands.values()) for value, cands in out.items()}
 
     def country(self, code: str) -> Candidate | None:
@@ -201,9 +207,11 @@ def build_index(path: Path) -> None:
                 (place_id, row.geonameid, row.name, row.kind, row.country, row.admin1_code,
                  row.admin1, row.latitude, row.longitude, row.population, *anchor),
             )
+            primary = name_key(row.name)
             keys = {(name_key(n), skeleton_key(n)) for n in row.names | {row.name}}
             db.executemany(
-                "INSERT INTO names VALUES (?,?,?)", [(k, s, place_id) for k, s in keys if k]
+                "INSERT INTO names VALUES (?,?,?,?)",
+                [(k, s, place_id, int(k == primary or row.geonameid is None)) for k, s in keys if k],
             )
         db.executescript(_INDEXES)
         db.execute("INSERT INTO meta VALUES ('version', ?)", (str(INDEX_VERSION),))

@@ -117,13 +117,20 @@ def test_unknown_name_has_no_candidates(gazetteer: Gazetteer) -> None:
 
 
 def _tiny_index(path: Path, names_in_row_order: list[str]) -> Gazetteer:
-    """A one-place index whose name rows are stored in the given order."""
+    """A one-place index, in the real index's schema, whose name rows are stored in the given order.
+
+    Columns of `names` beyond key, skeleton and place_id (flags the build adds) are filled with 0.
+    """
     db = sqlite3.connect(path)
     db.executescript(_SCHEMA)
-    db.execute("INSERT INTO places VALUES (1, 163345, 'Tall Rif‘at', 'town', 'SY', '09', 'Aleppo', "
-               "36.4723, 37.0947, 25658, NULL, NULL)")
-    db.executemany("INSERT INTO names VALUES (?, ?, 1)",
-                   [(name_key(n), skeleton_key(n)) for n in names_in_row_order])
+    db.execute("INSERT INTO places (id, geonameid, name, kind, country, admin1_code, admin1, latitude, "
+               "longitude, population) VALUES (1, 163345, 'Tall Rif‘at', 'town', 'SY', '09', "
+               "'Aleppo', 36.4723, 37.0947, 25658)")
+    columns = [row[1] for row in db.execute("PRAGMA table_info(names)")]
+    for name in names_in_row_order:
+        values = {"key": name_key(name), "skeleton": skeleton_key(name), "place_id": 1}
+        db.execute(f"INSERT INTO names ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                   [values.get(column, 0) for column in columns])
     db.executescript(_INDEXES)
     db.commit()
     db.close()
