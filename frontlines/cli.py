@@ -31,7 +31,8 @@ app = typer.Typer(
     help="Turn reporting on armed conflict into sourced, geolocated, dated event data.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
-out = Console()
+# Piped output (CI logs, files) gets a wide fixed width so event tables are not folded to 80 columns.
+out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 DbOption = Annotated[str, typer.Option(

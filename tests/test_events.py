@@ -1,0 +1,121 @@
+"""The events stage on real sentences: the seed article, and news-style sentences of our own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from frontlines.ingest import iter_documents
+from frontlines.models import Document, EventRecord
+from frontlines.pipeline import analyze
+
+
+def _events(text: str, published: date | None) -> list[EventRecord]:
+    return analyze(Document(id="t", text=text, published=published, language="en")).events
+
+
+@pytest.fixture(scope="module")
+def seed_events(seed_path) -> list[EventRecord]:
+    document = next(iter(iter_documents([str(seed_path)])))
+    document.published = date(2024, 12, 4)
+    return analyze(document).events
+
+
+def _at(events: list[EventRecord], location_part: str) -> list[EventRecord]:
+    return [e for e in events if location_part.lower() in (e.location or "").lower()]
+
+
+def test_seed_capture_of_aleppo_is_a_takeover_on_november_29(seed_events):
+    aleppo = [e for e in _at(seed_events, "Aleppo") if e.event_date == date(2024, 11, 29)]
+    assert aleppo, "the capture of Aleppo city by November 29 is missing"
+    event = aleppo[0]
+    assert (event.event_type, event.sub_event_type) == ("Battles", "Non-state actor overtakes territory")
+    assert event.date_precision == "day" and event.geo_precision == 1
+    assert event.actor2 == "Military Forces of Syria"
+    assert "capture of Aleppo city" in event.evidence
+
+
+def test_seed_following_day_dates_the_idlib_countryside_takeover(seed_events):
+    idlib = [e for e in _at(seed_events, "Idlib") if "The following day" in e.evidence]
+    assert [(e.event_date, e.date_precision, e.geo_precision) for e in idlib] == [
+        (date(2024, 11, 30), "day", 3)]
+
+
+def test_seed_counterfactual_airstrikes_are_not_events(seed_events):
+    # "Russian planes could have carried out airstrikes ... on November 27, 2024 ..., but they did not."
+    assert not [e for e in seed_events if e.sub_event_type == "Air/drone strike"
+                and e.event_date == date(2024, 11, 27)]
+
+
+def test_seed_leases_are_agreements_at_both_bases(seed_events):
+    leases = [e for e in seed_events if e.sub_event_type == "Agreement" and e.event_date == date(2017, 1, 1)]
+    assert {e.location for e in leases} >= {"Hmeimim Air Base"}
+    assert all(e.date_precision == "year" and e.actor1 == "Government of Russia" for e in leases)
+
+
+def test_seed_regime_takeovers_of_2019_are_government_regains_at_three_towns(seed_events):
+    regains = [e for e in seed_events if e.sub_event_type == "Government regains territory"]
+    assert len(regains) == 3
+    assert all(e.event_date == date(2019, 1, 1) and e.date_precision == "year" for e in regains)
+    assert all(e.background for e in regains), "history five years before publication is background"
+
+
+def test_every_event_points_at_its_sentence(seed_events, seed_path):
+    document = next(iter(iter_documents([str(seed_path)])))
+    for event in seed_events:
+        assert document.text[event.start:event.end] == event.evidence
+        assert 0 < event.confidence <= 1
+
+
+def test_shelling_with_fatalities_and_a_weekday():
+    text = ("Khartoum, Aug 28 (IANS) The paramilitary Rapid Support Forces (RSF) shelled the Abu Shouk "
+            "camp north of El Fasher on Monday, killing at least 25 people, a local official said.")
+    (event,) = _events(text, date(2024, 8, 28))
+    assert event.sub_event_type == "Shelling/artillery/missile attack"
+    assert event.event_date == date(2024, 8, 26) and event.location == "Abu Shouk camp"
+    assert event.actor1 == "Rapid Support Forces (RSF)" and event.fatalities == 25
+
+
+def test_takeover_without_a_fight_is_a_non_violent_transfer():
+    text = "On Saturday, opposition fighters walked into the Syrian town of Saraqib without a fight."
+    (event,) = _events(text, date(2024, 12, 1))
+    assert (event.event_type, event.sub_event_type) == (
+        "Strategic developments", "Non-violent transfer of territory")
+    assert event.event_date == date(2024, 11, 30)
+
+
+def test_takeover_absorbs_the_fighting_at_the_same_place():
+    text = ("Rebels captured the Syrian town of Saraqib on Friday after heavy clashes with "
+            "government forces.")
+    events = _events(text, date(2024, 11, 30))
+    assert [e.sub_event_type for e in events] == ["Non-state actor overtakes territory"]
+
+
+def test_government_forces_retaking_a_town_is_government_regains():
+    text = "Syrian government forces recaptured the town of Khan Shaykhun from rebels on 21 August 2019."
+    (event,) = _events(text, date(2019, 8, 22))
+    assert event.sub_event_type == "Government regains territory"
+    assert event.actor1 == "Military Forces of Syria" and event.event_date == date(2019, 8, 21)
+
+
+def test_protest_sub_types_follow_the_police_response():
+    dispersed = _events("Police fired tear gas to disperse hundreds of protesters in the Kenyan city "
+                        "of Mombasa on Tuesday.", date(2024, 6, 26))
+    assert [e.sub_event_type for e in dispersed] == ["Protest with intervention"]
+    peaceful = _events("Hundreds of people protested peacefully in the Georgian capital Tbilisi on "
+                       "Sunday against the new law.", date(2024, 5, 13))
+    assert [e.sub_event_type for e in peaceful] == ["Peaceful protest"]
+
+
+@pytest.mark.parametrize("text", [
+    "The army vowed to retake the town of Saraqib within days.",
+    "Analysts said rebels could capture Hama if the army does not reinforce it.",
+    "Floods swept through the Sudanese town of Kassala on Monday, killing 12 people.",
+])
+def test_threats_hypotheticals_and_disasters_yield_no_event(text):
+    assert _events(text, date(2024, 12, 1)) == []
+
+
+def test_an_event_without_a_place_is_not_coded():
+    assert _events("Rebels captured dozens of soldiers on Friday.", date(2024, 12, 1)) == []
