@@ -279,7 +279,7 @@ def _contains(outer: Place, inner: Place) -> bool:
 def _geo_precision(place: Place) -> int:
     if place.kind == "country" or place.kind in REGION_KINDS:
         return 3
-    return 2 if place.vicinity else 1
+    return 2 if place.vicinity or place.kind in {"county", "district"} else 1
 
 
 def _event_point(place: Place) -> tuple[float | None, float | None]:

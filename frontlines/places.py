@@ -65,6 +65,11 @@ january february march april may june july august september october november dec
 tuesday wednesday thursday friday saturday sunday
 """.split())
 COMMON_WORD_ZIPF = 4.0
+# Words that begin names ("South Ossetia", "New London") but alone name nothing one can map.
+NAME_PARTS = frozenset("""
+north south east west northern southern eastern western central upper lower new old saint san
+santa mount lake fort port great little greater
+""".split())
 UNKNOWN_TOWN_POPULATION = 5_000
 DOMINANT_RATIO = 20
 # GeoNames' alternate names include historical and mistaken ones ("Mansfield" for Carnegie, PA).
@@ -258,7 +263,7 @@ def _is_plausible(span: NameSpan, doc: Doc) -> bool:
     words = span.text.split()
     if len(words) == 1:
         word = words[0].lower().strip("’'")
-        if word in MONTHS_AND_DAYS or word in ARTICLES:
+        if word in MONTHS_AND_DAYS or word in ARTICLES or word in NAME_PARTS:
             return False
         common = zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
         if common and span.ner_label not in {"GPE", "LOC"} and _capitals_uninformative(span, doc):
@@ -392,7 +397,7 @@ def _kind_prior(cand: Candidate, span: NameSpan) -> float:
         # in "Aleppo and Idlib"); the city-or-region choice is made afterwards.
         return 3.5 if span.region_cue else max(2.5, min(3.4, math.log10(cand.population + 10) / 2))
     if cand.kind in {"military base", "camp", "border crossing", "airport", "river", "strait",
-                     "power plant"}:
+                     "power plant", "county", "district"}:
         return 3.0
     if cand.geonameid is None and cand.admin1_code is None:
         # A place the team added to the supplement on purpose ("Middle East", a camp, a town
