@@ -156,8 +156,9 @@ def main_country(places: Iterable[Place], text: str = "") -> str | None:
         if place.country:
             votes[place.country] += 1 if place.kind == "country" else 2
     for word, code in demonyms().items():
-        if code and text:
-            votes[code] += len(re.findall(rf"\b{re.escape(word)}\b", text))
+        hits = len(re.findall(rf"\b{re.escape(word)}\b", text)) if code and text else 0
+        if hits:
+            votes[code] += hits
     return votes.most_common(1)[0][0] if votes else None
 
 

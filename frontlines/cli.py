@@ -20,6 +20,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from frontlines.config import default_db
 from frontlines.export import analysis_json, write_events
@@ -33,7 +34,8 @@ app = typer.Typer(
 )
 # Piped output (CI logs, files) gets a wide fixed width so event tables are not folded to 80 columns.
 out = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True)
+# One line per message whatever the width: a wrapped error splits file names.
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[str, typer.Option(
     "--db", help="Event store: a SQLite file or a postgresql:// URL. Default: $FRONTLINES_DB "
@@ -56,7 +58,7 @@ def _parse_date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        err.print(f"[red]error:[/red] {option} must be a date as YYYY-MM-DD, not {value!r}")
+        _error(f"{option} must be a date as YYYY-MM-DD, not {value!r}")
         raise typer.Exit(2) from None
 
 
@@ -85,7 +87,7 @@ def ingest(
 
     paths = list(inputs or []) + ([str(sample_corpus())] if sample else [])
     if not paths:
-        err.print("[red]error:[/red] name at least one input, or pass --sample")
+        _error("name at least one input, or pass --sample")
         raise typer.Exit(2)
     target = db or default_db()
     store = open_store(target)
@@ -94,7 +96,7 @@ def ingest(
     for item in iter_documents(paths, published=_parse_date(published, "--published")):
         if isinstance(item, IngestFailure):
             failures += 1
-            err.print(f"[red]error:[/red] {item.input}: {item.reason}", highlight=False)
+            _error(f"{item.input}: {item.reason}")
             continue
         if store.has_document(item.sha256):
             unchanged += 1
@@ -103,7 +105,7 @@ def ingest(
         store.save(analysis)
         if item.skip_reason:
             skipped += 1
-            err.print(f"skipped: {item.path or item.url or item.id}: {item.skip_reason}", highlight=False)
+            err.print(Text(f"skipped: {item.path or item.url or item.id}: {item.skip_reason}"))
             continue
         stored += 1
         new_events += [(analysis.document, e) for e in analysis.events]
@@ -128,7 +130,7 @@ def analyze(
     for item in iter_documents(inputs, published=_parse_date(published, "--published")):
         if isinstance(item, IngestFailure):
             failures += 1
-            err.print(f"[red]error:[/red] {item.input}: {item.reason}", highlight=False)
+            _error(f"{item.input}: {item.reason}")
             continue
         analysis = run(item)
         if as_json:
@@ -167,7 +169,7 @@ def events(
             lat, lon = (float(v) for v in near.split(","))
             point = (lat, lon)
         except ValueError:
-            err.print(f"[red]error:[/red] --near must be LAT,LON, not {near!r}")
+            _error(f"--near must be LAT,LON, not {near!r}")
             raise typer.Exit(2) from None
     query = EventQuery(
         date_from=_parse_date(since, "--since"), date_to=_parse_date(until, "--until"),
@@ -217,7 +219,7 @@ def evaluate_command(
             out.print(line, highlight=False)
         return
     if not gold_dir.is_dir():
-        err.print(f"[red]error:[/red] {gold_dir}: not a folder of gold files or a .jsonl snippet set")
+        _error(f"{gold_dir}: not a folder of gold files or a .jsonl snippet set")
         raise typer.Exit(2)
     total, per_document = evaluate(gold_dir, run)
     if as_json:
@@ -257,10 +259,15 @@ def geobench(
         return places + (demonym_places(text) if adjectives else [])
 
     if not corpus.is_file():
-        err.print(f"[red]error:[/red] {corpus}: no such file")
+        _error(f"{corpus}: no such file")
         raise typer.Exit(2)
     for line in report_lines(run_benchmark(corpus, find_places, limit)):
         out.print(line, highlight=False)
+
+
+def _error(message: str) -> None:
+    """A one-line error; user input in it is printed as written, never read as markup."""
+    err.print(Text.assemble(("error:", "red"), " ", message))
 
 
 def _print_event_table(rows: list[tuple[str, object]]) -> None:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
+from frontlines.nlp import text_of
 from frontlines.models import DateMention, DatePrecision
 
 if TYPE_CHECKING:  # spaCy is heavy; only the type is needed here
@@ -760,14 +761,14 @@ def resolve_dates(doc: Doc, published: date | None = None) -> list[DateMention]:
     """
     if isinstance(published, datetime):
         published = published.date()
-    ctx = _Context(doc.text, published, doc, [])
+    ctx = _Context(text_of(doc), published, doc, [])
     for cand in _candidates(ctx):
         value = cand.rule.resolve(cand.match, ctx)
         if value is None:
             continue
         ctx.seen.append(
             DateMention(
-                text=doc.text[cand.start:cand.end], start=cand.start, end=cand.end, date=value.date,
+                text=text_of(doc)[cand.start:cand.end], start=cand.start, end=cand.end, date=value.date,
                 precision=value.precision, window=value.window, explicit=value.explicit,
             )
         )

@@ -20,6 +20,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from frontlines.nlp import text_of
 from frontlines.actors import government_of, main_country, military_of
 from frontlines.dates import lead_word
 from frontlines.models import Actor, ActorMention, Analysis, DateMention, EventRecord, Place
@@ -231,7 +232,7 @@ def _within(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
 
 def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
                   places: Sequence[Place], actor_countries: set[str], lone: bool) -> list[Place]:
-    text = sentence.doc.text
+    text = text_of(sentence.doc)
     datelines = [m.span(1) for m in DATELINE_PLACE.finditer(text, sentence.start_char, sentence.end_char)]
     in_sentence = [p for p in places if p.resolved and sentence.start_char <= p.start < sentence.end_char
                    and not _within(p.start, p.end, datelines)
@@ -308,7 +309,7 @@ class EventDate:
 
 def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
                 dates: Sequence[DateMention], published: date | None) -> EventDate:
-    text = sentence.doc.text
+    text = text_of(sentence.doc)
     usable = [m for m in dates if m.date is not None and not _is_dateline(text, m)]
     in_sentence = [m for m in usable if sentence.start_char <= m.start < sentence.end_char]
     governing = {hit.token.i, *(t.i for t in hit.token.ancestors)}
@@ -441,7 +442,7 @@ def _inter(actor: Actor | None, country: str | None) -> int | None:
 def _agreement_parties(sentence: Span, places: Sequence[Place], hit: TriggerHit,
                        mentions: list[ActorMention]) -> list[Actor]:
     parties: list[Actor] = []
-    text = sentence.doc.text
+    text = text_of(sentence.doc)
     for place in places:
         if (sentence.start_char <= place.start < hit.start and place.kind == "country" and place.country
                 and not LOCATIVE_BEFORE.search(text[max(0, place.start - 20):place.start])):
@@ -476,7 +477,7 @@ def _fatalities(text: str) -> int | None:
 def extract_events(analysis: Analysis) -> list[EventRecord]:
     """The stage's entry point: every event the document's sentences state."""
     doc: Doc = analysis.doc
-    text = doc.text
+    text = text_of(doc)
     published = analysis.document.published
     home = main_country(analysis.places, text)
     events: list[EventRecord] = []
@@ -508,7 +509,7 @@ def _is_headline(sentence: Span, title: str | None) -> bool:
 
 def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, analysis: Analysis,
                     home: str | None, published: date | None) -> list[EventRecord]:
-    text = sentence.doc.text
+    text = text_of(sentence.doc)
     clause = _clause_range(hit, hits) or [(sentence.start_char, sentence.end_char)]
     mentions = [a for a in analysis.actors if sentence.start_char <= a.start < sentence.end_char]
     side1, side2 = _assign_actors(hit, mentions, text, clause)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from frontlines.nlp import text_of
 from frontlines.models import Figure, Quote
 from frontlines.quotes import SpeechIndex, speech_index
 
@@ -149,7 +150,7 @@ def _figure(doc: Doc, number: _Number, earlier: list[Figure], outlet: str | None
         unit=unit_text,
         qualifier=qualifier[0] if qualifier else None,
         claimant=_claimant(doc[number.start], quotes, index, outlet),
-        text=doc.text[start:end],
+        text=text_of(doc)[start:end],
         start=start,
         end=end,
     )

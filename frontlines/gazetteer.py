@@ -16,7 +16,6 @@ seam the resolver uses; tests can pass any object with the same method.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import logging
 import math
@@ -112,40 +111,47 @@ class Gazetteer:
             if key:
                 by_key[key].append(mention)
         found: dict[str, list[Candidate]] = {}
-        for key, cands in self._query("n.key", list(by_key), exact=True).items():
+        for key, cands in self._query("n.key", {k: k for k in by_key}).items():
             for mention in by_key[key]:
                 found[mention] = cands
         if loose:
             missing = {skeleton_key(m): m for k, ms in by_key.items() for m in ms if m not in found}
             # Short skeletons match too much to be evidence of anything.
             missing = {s: m for s, m in missing.items() if len(s.replace(" ", "")) >= 4}
-            for skel, cands in self._query("n.skeleton", list(missing), exact=False).items():
-                mention_key = name_key(missing[skel])
+            wanted = {skel: name_key(mention) for skel, mention in missing.items()}
+            for skel, cands in self._query("n.skeleton", wanted).items():
                 # A shared skeleton only proposes; the spellings themselves must be close.
-                close = []
-                for cand in cands:
-                    ratio = fuzz.ratio(mention_key, cand.matched_key)
-                    if ratio >= LOOSE_MIN_RATIO:
-                        close.append(dataclasses.replace(cand, match_ratio=ratio))
+                close = [c for c in cands if c.match_ratio >= LOOSE_MIN_RATIO]
                 if close:
                     found[missing[skel]] = close
         return found
 
-    def _query(self, column: str, values: list[str], *, exact: bool) -> dict[str, list[Candidate]]:
+    def _query(self, column: str, wanted: dict[str, str]) -> dict[str, list[Candidate]]:
+        """Candidates per looked-up value, each scored by its closest name to the mention's key.
+
+        A place reached through several of its names keeps the closest one, whatever order the
+        index returns them in.
+        """
+        values = list(wanted)
         out: dict[str, dict[int, Candidate]] = defaultdict(dict)
         for chunk_start in range(0, len(values), 500):
             chunk = values[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT {column}, n.key, n.is_primary, {_COLUMNS} FROM names n JOIN places p ON p.id = n.place_id "
-                f"WHERE {column} IN ({marks})",
+                f"SELECT {column}, n.key, n.is_primary, {_COLUMNS} FROM names n "
+                f"JOIN places p ON p.id = n.place_id WHERE {column} IN ({marks})",
                 chunk,
             )
             for value, matched_key, is_primary, *fields in rows:
+                mention_key = wanted[value]
+                ratio = 100.0 if matched_key == mention_key else fuzz.ratio(mention_key, matched_key)
                 previous = out[value].get(fields[0])
-                primary = bool(is_primary) or (previous is not None and previous.primary_name)
-                out[value][fields[0]] = Candidate(*fields, exact=exact, matched_key=matched_key,
-                                                  primary_name=primary)
+                candidate = Candidate(*fields, exact=matched_key == mention_key,
+                                      matched_key=matched_key, match_ratio=ratio,
+                                      primary_name=bool(is_primary))
+                if previous is None or (candidate.match_ratio, candidate.primary_name) > (
+                        previous.match_ratio, previous.primary_name):
+                    out[value][fields[0]] = candidate
         return {value: list(cands.values()) for value, cands in out.items()}
 
     def country(self, code: str) -> Candidate | None:

@@ -39,3 +39,11 @@ def load_model() -> Language:
 
 def parse(text: str) -> Doc:
     return load_model()(text)
+
+
+def text_of(doc: Doc) -> str:
+    """`doc.text`, computed once per Doc: spaCy rebuilds it from every token on each access."""
+    cached = doc.user_data.get("frontlines.text")
+    if cached is None:
+        cached = doc.user_data["frontlines.text"] = doc.text
+    return cached

@@ -29,6 +29,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 from wordfreq import zipf_frequency
 
+from frontlines.nlp import text_of
 from frontlines.gazetteer import Candidate, Gazetteer, default_gazetteer, haversine_km
 from frontlines.models import Place
 from frontlines.toponyms import ARTICLES
@@ -181,12 +182,12 @@ def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, in
             last = max(t.idx + len(t.text) for t in ent if t.lower_.strip("’'") in ORG_WORDS)
             blocked.append((ent.start_char, last))
     # Runs that end in an organisation word are organisations whatever NER said.
-    for match in _RUN_RE.finditer(doc.text):
+    for match in _RUN_RE.finditer(text_of(doc)):
         last = match.group().split()[-1].lower()
         if last in ORG_WORDS:
             blocked.append((match.start(), match.end()))
     # Operation names follow the word "Operation" ("Operation 1027", "Operation Deterrence ...").
-    for match in re.finditer(r"\bOperation\s+(?:[A-Z0-9][\w-]*\s*)+", doc.text):
+    for match in re.finditer(r"\bOperation\s+(?:[A-Z0-9][\w-]*\s*)+", text_of(doc)):
         blocked.append((match.start(), match.end()))
     return blocked, persons
 
@@ -206,7 +207,7 @@ def _starts_name(word: str) -> bool:
 
 def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = ()) -> list[NameSpan]:
     """Every sub-span (up to MAX_NAME_WORDS words) of every capitalised run, longest first."""
-    text = doc.text
+    text = text_of(doc)
     blocked, persons = _blocked_ranges(doc)
     blocked += list(names_of_actors)
     spans: list[NameSpan] = []
@@ -282,9 +283,9 @@ def _capitals_uninformative(span: NameSpan, doc: Doc) -> bool:
     token = doc.char_span(span.start, span.end, alignment_mode="expand")
     if token is None or token[0].is_sent_start or span.text.isupper():
         return True
-    line_start = doc.text.rfind("\n", 0, span.start) + 1
-    line_end = doc.text.find("\n", span.end)
-    line = doc.text[line_start: line_end if line_end != -1 else len(doc.text)].split()
+    line_start = text_of(doc).rfind("\n", 0, span.start) + 1
+    line_end = text_of(doc).find("\n", span.end)
+    line = text_of(doc)[line_start: line_end if line_end != -1 else len(text_of(doc))].split()
     # A headline capitalises most of its words.
     return len(line) > 3 and sum(w[:1].isupper() for w in line) / len(line) > 0.6
 
@@ -305,7 +306,7 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
     `names_of_actors` are spans of organisation names known to the actors table; no place is
     looked for inside them.
     """
-    text = doc.text
+    text = text_of(doc)
     raw = _name_spans(doc, names_of_actors)
     variants = [v for v in (_strip_feature_word(s) for s in raw) if v is not None]
     spans = raw + variants
@@ -364,7 +365,7 @@ def _document_context(doc: Doc, spans: list[NameSpan]) -> DocumentContext:
     regions: Counter[tuple[str, str]] = Counter()
     for word, code in demonyms().items():
         if code:
-            hits = len(re.findall(rf"\b{re.escape(word)}\b", doc.text))
+            hits = len(re.findall(rf"\b{re.escape(word)}\b", text_of(doc)))
             if hits:
                 countries[code] += hits
     for span in spans:
@@ -379,7 +380,7 @@ def _document_context(doc: Doc, spans: list[NameSpan]) -> DocumentContext:
                 regions[(cand.country, cand.admin1_code)] += 1
     containers = {}
     for inner, outer in zip(spans, spans[1:]):
-        if _CONTAINER_BETWEEN.match(doc.text[inner.end:outer.start]):
+        if _CONTAINER_BETWEEN.match(text_of(doc)[inner.end:outer.start]):
             containers[inner.start] = outer
     borders = neighbours()
     named = {code for code, count in countries.items() if count > 0}

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
+from frontlines.nlp import text_of
 from frontlines.models import Quote
 
 if TYPE_CHECKING:  # spaCy is heavy; only the types are needed here
@@ -203,7 +204,7 @@ class _SpeakerBook:
 
 def extract_quotes(doc: Doc) -> list[Quote]:
     """Attributed direct quotations of two or more words, in text order."""
-    spans = _quote_spans(doc.text)
+    spans = _quote_spans(text_of(doc))
     index = speech_index(doc, exclude=[(s.open, s.end) for s in spans])
     quotes: list[Quote] = []
     for i, span in enumerate(spans):
@@ -216,7 +217,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
         quotes.append(Quote(
             speaker=speaker.name,
             affiliation=speaker.affiliation,
-            text=doc.text[span.start:span.end],
+            text=text_of(doc)[span.start:span.end],
             start=span.start,
             end=span.end,
         ))
@@ -334,7 +335,7 @@ def _nested(inner: _QuoteSpan, outer: _QuoteSpan) -> bool:
 # --- which quotations count --------------------------------------------------------------------
 
 def _quotable(doc: Doc, span: _QuoteSpan) -> bool:
-    text = doc.text[span.start:span.end]
+    text = text_of(doc)[span.start:span.end]
     if len(_WORD.findall(text)) < MIN_QUOTE_WORDS or _looks_like_title(text):
         return False
     return not _looks_like_term(_tokens_in(doc, span.start, span.end))
@@ -359,7 +360,7 @@ def _attribute(doc: Doc, span: _QuoteSpan, others: Sequence[_QuoteSpan],
                index: SpeechIndex) -> Speaker | None:
     before = _before_tokens(doc, span, others)
     after = _after_tokens(doc, span, others)
-    inner = doc.text[span.start:span.end]
+    inner = text_of(doc)[span.start:span.end]
     speaker = _after_attribution(after, inner, index)
     if speaker is None:
         speaker = _before_attribution(doc, span, before, index)

@@ -90,10 +90,6 @@ def test_generic_government_forces_in_a_sudan_article() -> None:
     assert found["residents"] == {Actor("Civilians (Sudan)", 7, "SD")}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "main_country adds a zero vote for every demonym's country, so the Counter is never empty and "
-    "an article that names no country is taken to be about the country of the first row of "
-    "demonyms.tsv (Syria, later Afghanistan): 'soldiers' becomes that country's military"))
 def test_article_naming_no_country_is_about_no_country() -> None:
     text = "Militants attacked a checkpoint overnight, killing two soldiers, the army said."
     assert main_country([], text) is None

@@ -259,10 +259,6 @@ def test_score_quotes_needs_opening_words_and_speaker() -> None:
     assert counts.misses == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "_same_speaker compares with fuzz.partial_ratio(surname, predicted): 'shaaban' vs 'shaban' "
-    "scores 83 < 85, while 'shaaban' vs 'nawar shaban' scores 92, so the surname alone, spelled "
-    "as the seed article spells it ('Shaban said'), is a miss while the full name is a hit"))
 def test_score_quotes_accepts_the_surname_alone_in_another_spelling() -> None:
     quotes = [Quote("Shaban", None, "In mid-September 2024, Russian aircraft carried out more than 50",
                     0, 70)]

@@ -143,10 +143,6 @@ def test_loose_lookup_finds_a_close_spelling_on_a_tiny_index(tmp_path: Path) -> 
     assert cand.name == "Tall Rif‘at" and not cand.exact
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Gazetteer._query keeps one row per place (the last name row matched), so the fuzzy check "
-    "compares the mention with an arbitrary alternate spelling instead of the closest one: "
-    "'Tell Rifaat' vs stored 'tell rifat' is 95, but vs 'tal refaat' 76 < 80, so it is dropped"))
 def test_loose_lookup_does_not_depend_on_name_row_order(tmp_path: Path) -> None:
     gaz = _tiny_index(tmp_path / "g.sqlite", ["Tell Rifat", "Tal Refaat"])
     assert [c.name for c in gaz.candidates("Tell Rifaat")] == ["Tall Rif‘at"]
