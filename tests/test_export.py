@@ -112,17 +112,18 @@ def test_csv_precision_interaction_and_disorder_type() -> None:
 def test_csv_row_values() -> None:
     rows = {r["notes"]: r for r in _csv_rows()}
     clash = rows[CLASH.evidence]
-    assert clash["event_id_cnty"] == "SY1"
+    # ACLED's conventions: a three-letter prefix, the numeric ISO code, the country's name
+    assert (clash["event_id_cnty"], clash["iso"]) == ("SYR1", "760")
     assert (clash["event_date"], clash["year"]) == ("2024-11-27", "2024")
     assert (clash["actor1"], clash["inter1"], clash["actor2"], clash["inter2"]) == (
         "Syrian opposition (HTS-led)", "2", "Military Forces of Syria", "1")
-    assert (clash["location"], clash["admin1"], clash["country"]) == ("Aleppo", "Aleppo", "SY")
+    assert (clash["location"], clash["admin1"], clash["country"]) == ("Aleppo", "Aleppo", "Syria")
     assert (float(clash["latitude"]), float(clash["longitude"])) == (36.2012, 37.1612)
     assert (clash["geo_precision"], clash["fatalities"], clash["source"]) == ("1", "12", "Test Wire")
     # unknown fatalities are 0, as in ACLED; an undated event has no date or year
     truce = rows[TRUCE.evidence]
     assert (truce["fatalities"], truce["event_date"], truce["year"]) == ("0", "", "")
-    assert truce["event_id_cnty"] == "XX4" and truce["tags"] == "background"
+    assert truce["event_id_cnty"] == "XXX4" and truce["tags"] == "background"
     # evidence with quotes and commas survives CSV quoting
     assert rows[PROTEST.evidence]["notes"] == PROTEST.evidence
 
@@ -184,7 +185,7 @@ def test_export_from_a_real_store(tmp_path: Path) -> None:
     store.close()
     rows = list(csv.DictReader(io.StringIO(export("csv", found))))
     assert [r["event_date"] for r in rows] == ["2024-11-25", "2024-11-27"]
-    assert [r["event_id_cnty"] for r in rows] == [f"SY{s.id}" for s in found]
+    assert [r["event_id_cnty"] for r in rows] == [f"SYR{s.id}" for s in found]
 
 
 # --- the analysis contract ---------------------------------------------------------------------------
