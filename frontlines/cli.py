@@ -247,6 +247,10 @@ def geobench(
     adjectives: Annotated[bool, typer.Option(
         "--adjectives/--no-adjectives",
         help="Count demonyms ('Sudanese') as toponyms, as LGL's annotators did.")] = True,
+    embedded: Annotated[bool, typer.Option(
+        "--embedded/--no-embedded",
+        help="Count places inside organisation names ('Ohio State University'), as LGL's "
+        "annotators did.")] = True,
 ) -> None:
     """Geoparsing accuracy: toponyms found, Accuracy@161km, median error."""
     from frontlines.actors import actor_name_spans
@@ -255,7 +259,8 @@ def geobench(
     from frontlines.places import demonym_places, extract_places
 
     def find_places(text: str) -> list:
-        places = extract_places(parse(text), names_of_actors=actor_name_spans(text))
+        places = extract_places(parse(text), names_of_actors=actor_name_spans(text),
+                                embedded=embedded)
         return places + (demonym_places(text) if adjectives else [])
 
     if not corpus.is_file():

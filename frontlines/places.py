@@ -48,7 +48,7 @@ MAX_NAME_WORDS = 5
 ORG_WORDS = frozenset("""
 center centre university ministry observatory forces army front organization organisation committee
 council party agency news post times brigade brigades battalion command hospital college school
-airlines company corps union movement group network institute foundation bank court office
+airlines company corps union movement group network institute foundation court office
 department government police guard unit division operation operations room tribune herald journal
 press tv radio channel daily gazette federation league association commission authority
 """.split())
@@ -161,7 +161,8 @@ def _label_at(doc: Doc, start: int, end: int) -> str | None:
     return None
 
 
-def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def _blocked_ranges(doc: Doc, *, embedded: bool = False
+                    ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Character ranges that are organisations or operations, and ranges NER calls a person.
 
     spaCy's small model calls many Arabic and Burmese place names persons ("Khan Shaykhun",
@@ -173,13 +174,13 @@ def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, in
         words = {w.lower().strip("’'") for w in ent.text.split()}
         if ent.label_ in NOT_PLACE_LABELS:
             persons.append((ent.start_char, ent.end_char))
-        elif ent.label_ == "ORG" and words & ORG_WORDS:
+        elif ent.label_ == "ORG" and words & ORG_WORDS and not embedded:
             # Only up to the organisation word: NER often runs an organisation into the words
             # after it ("The Rapid Support Forces shelled El Fasher").
             last = max(t.idx + len(t.text) for t in ent if t.lower_.strip("’'") in ORG_WORDS)
             blocked.append((ent.start_char, last))
     # Runs that end in an organisation word are organisations whatever NER said.
-    for match in _RUN_RE.finditer(text_of(doc)):
+    for match in ([] if embedded else _RUN_RE.finditer(text_of(doc))):
         last = match.group().split()[-1].lower()
         if last in ORG_WORDS:
             blocked.append((match.start(), match.end()))
@@ -202,10 +203,11 @@ def _starts_name(word: str) -> bool:
     return word[:1].isupper() or bool(re.match(_PARTICLE + "[A-Z]", word))
 
 
-def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = ()) -> list[NameSpan]:
+def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = (), *,
+                embedded: bool = False) -> list[NameSpan]:
     """Every sub-span (up to MAX_NAME_WORDS words) of every capitalised run, longest first."""
     text = text_of(doc)
-    blocked, persons = _blocked_ranges(doc)
+    blocked, persons = _blocked_ranges(doc, embedded=embedded)
     blocked += list(names_of_actors)
     spans: list[NameSpan] = []
     for match in _RUN_RE.finditer(text):
@@ -297,14 +299,16 @@ def _listed_with_places(span: NameSpan, chosen: list[NameSpan], text: str) -> bo
 
 
 def recognize_places(doc: Doc, gazetteer: CandidateSource,
-                     names_of_actors: Sequence[tuple[int, int]] = ()) -> list[NameSpan]:
+                     names_of_actors: Sequence[tuple[int, int]] = (), *,
+                     embedded: bool = False) -> list[NameSpan]:
     """Non-overlapping name spans that the gazetteer knows, longest match first, in text order.
 
     `names_of_actors` are spans of organisation names known to the actors table; no place is
-    looked for inside them.
+    looked for inside them. `embedded` also reports places inside organisation names ("Ohio State
+    University"), which frontlines' own annotation excludes but LGL's counts.
     """
     text = text_of(doc)
-    raw = _name_spans(doc, names_of_actors)
+    raw = _name_spans(doc, names_of_actors, embedded=embedded)
     variants = [v for v in (_strip_feature_word(s) for s in raw) if v is not None]
     spans = raw + variants
     found = gazetteer.lookup({s.text for s in spans})
@@ -331,9 +335,8 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
         taken.append((span.start, span.end))
     chosen.sort(key=lambda s: s.start)
     # "Lt Gen Igor Kirillov ... Kirillov said": a person's name, met again alone, is still a person.
-    person_words = {w for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1
-                    and not any(s.start <= ent.start_char and ent.end_char <= s.end for s in chosen)
-                    for w in ent.text.split()}
+    person_words = {ent.text.split()[-1] for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1
+                    and not any(s.start <= ent.start_char and ent.end_char <= s.end for s in chosen)}
     chosen = [s for s in chosen if " " in s.text or s.text not in person_words
               or any(c.kind in SELF_EVIDENT_KINDS for c in s.candidates)
               or _followed_by_container(s, chosen, text)]
@@ -563,13 +566,14 @@ def demonym_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
 
 
 def extract_places(doc: Doc, gazetteer: CandidateSource | None = None, *,
-                   names_of_actors: Sequence[tuple[int, int]] = ()) -> list[Place]:
+                   names_of_actors: Sequence[tuple[int, int]] = (), embedded: bool = False
+                   ) -> list[Place]:
     """The stage's entry point: every place name in `doc`, resolved where the evidence allows.
 
     An unresolved name is kept only when something other than the gazetteer says it is a place
     (NER's GPE/LOC/FAC or a cue such as "the town of"), so stray capitalised words are not reported.
     """
     gaz = gazetteer or default_gazetteer()
-    spans = recognize_places(doc, gaz, names_of_actors)
+    spans = recognize_places(doc, gaz, names_of_actors, embedded=embedded)
     evidence = {s.start for s in spans if s.ner_label in PLACE_LABELS or s.region_cue or s.city_cue}
     return [p for p in resolve_places(doc, spans) if p.resolved or p.start in evidence]
