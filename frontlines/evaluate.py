@@ -46,6 +46,8 @@ class Counts:
     day_dated_exactly: int = 0
     day_events: int = 0
     misses: list[str] = field(default_factory=list)
+    # (confidence, matched a gold event) for every scored prediction
+    judged: list[tuple[float, bool]] = field(default_factory=list)
 
     def add(self, other: Counts) -> None:
         for name in self.__dataclass_fields__:
@@ -67,6 +69,13 @@ class Counts:
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+    def confidence_halves(self) -> tuple[float, float]:
+        """Precision of the more confident half of the predictions, and of the less confident."""
+        ranked = sorted(self.judged, key=lambda j: -j[0])
+        half = len(ranked) // 2
+        top, bottom = ranked[:half], ranked[half:]
+        return _share_right(top), _share_right(bottom)
 
     @property
     def typed_recall(self) -> float:
@@ -94,6 +103,10 @@ class Counts:
             "gold_events": self.gold, "predicted_events": self.predicted,
             "gold_places": self.places, "gold_quotes": self.quotes,
         }
+
+
+def _share_right(judged: list[tuple[float, bool]]) -> float:
+    return sum(ok for _, ok in judged) / len(judged) if judged else 0.0
 
 
 @dataclass(slots=True)
@@ -195,6 +208,10 @@ def score_events(preds: Sequence[EventRecord], gold: dict, published: date | Non
         predicted=len(preds) - optional_hits,
         gold=len(required),
     )
+    matched_predictions = {pi: gi for gi, pi in matched.items()}
+    optional_predictions = {pi for pi, gi in matched_predictions.items() if golds[gi].get("optional")}
+    counts.judged = [(p.confidence, i in matched_predictions) for i, p in enumerate(preds)
+                     if i not in optional_predictions]
     typed = _match(preds, golds, _typed_agrees)
     counts.typed_true_positives = sum(1 for gi in typed if not golds[gi].get("optional"))
     for gi, g in enumerate(golds):
@@ -280,7 +297,9 @@ def summary_lines(total: Counts) -> Iterable[str]:
            f"({total.true_positives}/{total.gold} gold, {total.predicted} predicted)")
     yield (f"places: accuracy@161km {total.place_accuracy:.3f} ({total.places_found}/{total.places})  "
            f"day-precision events dated exactly {total.day_date_accuracy:.3f}")
-    yield f"quotes: speaker recall {total.speaker_recall:.3f} ({total.speakers_found}/{total.quotes})"
+    top, bottom = total.confidence_halves()
+    yield (f"quotes: speaker recall {total.speaker_recall:.3f} ({total.speakers_found}/{total.quotes})  "
+           f"confidence: precision {top:.2f} in the top half, {bottom:.2f} in the bottom half")
 
 
 # --- the team's snippet set: per sub-event type precision and recall ---------------------------

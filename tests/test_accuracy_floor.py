@@ -29,6 +29,14 @@ def test_gold_accuracy_stays_above_its_floor(corpus, shared_dir):
     assert total.speaker_recall >= quotes
 
 
+def test_confidence_ranks_right_events_first(shared_dir):
+    total, _ = evaluate(shared_dir / "corpus" / "seed", analyze)
+    dev, _ = evaluate(shared_dir / "corpus" / "dev", analyze)
+    total.add(dev)
+    top, bottom = total.confidence_halves()
+    assert top > bottom
+
+
 def test_snippet_set_accuracy_stays_above_its_floor():
     score = evaluate_snippets(bundled_snippets(), analyze)
     total = score.total()
