@@ -72,6 +72,9 @@ santa mount lake fort port great little greater
 """.split())
 UNKNOWN_TOWN_POPULATION = 5_000
 DOMINANT_RATIO = 20
+NEARBY_KM = 150
+NEARBY_BONUS = 0.75
+NEARBY_BONUS_CAP = 2.25
 # GeoNames' alternate names include historical and mistaken ones ("Mansfield" for Carnegie, PA).
 ALTERNATE_NAME_PENALTY = 0.5
 # Kinds whose names stand for themselves even when the word is also common ("Turkey", "Jordan").
@@ -427,9 +430,11 @@ def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
     if container is not None and any(_contains(outer, cand) for outer in container.candidates):
         score += 4.0
     if resolved and cand.kind not in {"country", "continent"}:
-        nearest = min(haversine_km(cand.latitude, cand.longitude, r.latitude, r.longitude)
-                      for r in resolved)
-        score += 1.0 if nearest < 150 else 0.0
+        # Places an article names cluster: each resolved neighbour within reach is evidence.
+        neighbours = sum(1 for r in resolved if r.kind not in {"country", "continent"}
+                         and r.id != cand.id and haversine_km(cand.latitude, cand.longitude,
+                                                              r.latitude, r.longitude) < NEARBY_KM)
+        score += min(NEARBY_BONUS_CAP, NEARBY_BONUS * neighbours)
     score -= (100 - cand.match_ratio) / 10
     if not cand.primary_name:
         score -= ALTERNATE_NAME_PENALTY
