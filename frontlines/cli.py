@@ -20,12 +20,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.progress import (
+    MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn,
+)
 from rich.text import Text
 
 from frontlines.config import default_db
 from frontlines.export import analysis_json, write_events
 from frontlines.ingest import iter_documents
-from frontlines.models import IngestFailure
+from frontlines.models import Document, IngestFailure
 from frontlines.store import EventQuery, open_store
 
 app = typer.Typer(
@@ -81,9 +84,14 @@ def ingest(
     db: DbOption = "",
     published: PublishedOption = None,
     sample: Annotated[bool, typer.Option("--sample", help="Ingest the bundled sample corpus.")] = False,
+    workers: Annotated[int, typer.Option(
+        help="Analyse on a local Dask cluster of this many worker processes (0: in this process).",
+        min=0)] = 0,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Analyse on an existing Dask cluster, e.g. tcp://HOST:8786.")] = None,
 ) -> None:
     """Read, analyse and store articles; print the events found and where they were written."""
-    from frontlines.pipeline import analyze  # spaCy loads only for commands that analyse
+    from frontlines.runner import ClusterSpec, run  # spaCy and Dask load only for this command
 
     paths = list(inputs or []) + ([str(sample_corpus())] if sample else [])
     if not paths:
@@ -93,27 +101,46 @@ def ingest(
     store = open_store(target)
     failures = stored = unchanged = skipped = 0
     new_events = []
-    for item in iter_documents(paths, published=_parse_date(published, "--published")):
-        if isinstance(item, IngestFailure):
-            failures += 1
-            _error(f"{item.input}: {item.reason}")
-            continue
-        if store.has_document(item.sha256):
-            unchanged += 1
-            continue
-        analysis = analyze(item)
-        store.save(analysis)
-        if item.skip_reason:
-            skipped += 1
-            err.print(Text(f"skipped: {item.path or item.url or item.id}: {item.skip_reason}"))
-            continue
-        stored += 1
-        new_events += [(analysis.document, e) for e in analysis.events]
-    _print_event_table([(doc.id, e) for doc, e in new_events])
+    items = iter_documents(paths, published=_parse_date(published, "--published"))
+    spec = ClusterSpec(workers=workers, scheduler=scheduler)
+    with _progress() as progress:
+        task = progress.add_task("analysing", total=None, failures=0)
+        for result in run(items, spec, keep=lambda d: not store.has_document(d.sha256)):
+            progress.advance(task)
+            if isinstance(result, IngestFailure):
+                failures += 1
+                progress.update(task, failures=failures)
+                _error(f"{result.input}: {result.reason}")
+                continue
+            if isinstance(result, Document) or not store.save(result).created:
+                unchanged += 1
+                continue
+            document = result.document
+            if document.skip_reason:
+                skipped += 1
+                err.print(Text(f"skipped: {document.path or document.url or document.id}: "
+                               f"{document.skip_reason}"))
+                continue
+            stored += 1
+            new_events += [(document.id, e) for e in result.events]
+    _print_event_table(new_events)
     out.print(f"{stored} documents stored, {unchanged} already stored, {skipped} skipped, "
               f"{failures} failed; {len(new_events)} events written to {target}", highlight=False)
     if failures:
         raise typer.Exit(1)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} docs/s" if task.speed else "… docs/s")
+
+
+def _progress() -> Progress:
+    """Documents done, rate and failures, on stderr, for every run long enough to watch."""
+    return Progress(
+        TextColumn("{task.description}"), MofNCompleteColumn(), _RateColumn(),
+        TextColumn("{task.fields[failures]} failed"), TimeElapsedColumn(),
+        console=err, transient=True)
 
 
 @app.command()
