@@ -188,6 +188,10 @@ def events(
     limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    merged: Annotated[bool, typer.Option("--merged", help="One row per event, merging reports of "
+                                         "the same event from different documents.")] = False,
+    show_sources: Annotated[bool, typer.Option("--show-sources", help="With --merged (implied): "
+                                               "list every report behind each event.")] = False,
 ) -> None:
     """Query stored events: a table, or ACLED-column CSV, JSON Lines or GeoJSON."""
     point = None
@@ -204,6 +208,9 @@ def events(
         near=point, within_km=within, include_background=not no_background, limit=limit)
     store = open_store(db or default_db())
     found = store.events(query)
+    if merged or show_sources:
+        _print_merged(found, show_sources)
+        return
     if output_format is OutputFormat.table and output is None:
         _print_event_table([(str(e.document_id), e.event) for e in found])
         out.print(f"{len(found)} events")
@@ -295,6 +302,29 @@ def geobench(
         raise typer.Exit(2)
     for line in report_lines(run_benchmark(corpus, find_places, limit)):
         out.print(line, highlight=False)
+
+
+def _print_merged(found: list, show_sources: bool) -> None:
+    from frontlines.dedup import duplicate_share, merge_reports
+
+    groups = merge_reports(found)
+    table = Table("date", "prec", "type", "actor1", "actor2", "location", "fat.", "sources",
+                  "first reported", "last reported")
+    for group in groups:
+        e = group.event
+        table.add_row(str(e.event_date or "?"), e.date_precision, e.sub_event_type, e.actor1 or "",
+                      e.actor2 or "", f"{e.location or ''} ({e.country or '?'})",
+                      "" if group.fatalities is None else str(group.fatalities),
+                      str(group.source_count), str(group.first_reported or "?"),
+                      str(group.last_reported or "?"))
+        if show_sources:
+            for report in group.reports:
+                table.add_row("", "", "", Text(f"  #{report.id} {report.source or report.url or ''}"),
+                              "", "", "", "", str(report.published or "?"),
+                              Text(report.event.evidence[:120]))
+    out.print(table)
+    out.print(f"{len(groups)} events from {len(found)} reports "
+              f"({duplicate_share(groups):.0%} merged as duplicates)", highlight=False)
 
 
 def _error(message: str) -> None:
