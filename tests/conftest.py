@@ -6,6 +6,7 @@ data folder and reused by every run, so `FRONTLINES_HOME` is left alone here.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -58,3 +59,31 @@ def contract_keys() -> dict[str, list[str]]:
         assert match, f"the contract in ../shared/corpus/README.md has no {part!r} object"
         keys[part] = re.findall(r'"(\w+)":', match.group(1))
     return keys
+
+
+# A PostgreSQL server for the store tests: scripts/test.sh starts one and exports its URL.
+POSTGRES_URL = os.environ.get("FRONTLINES_TEST_PG")
+
+
+def empty_postgres(url: str) -> str:
+    """Drop every table in the test database, so each test starts from an empty schema."""
+    from sqlalchemy import MetaData, create_engine
+
+    from frontlines.store.sql import database_url
+
+    engine = create_engine(database_url(url))
+    existing = MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The address of an empty store, once for each backend the Store interface has."""
+    if request.param == "sqlite":
+        return str(tmp_path / "events.db")
+    if not POSTGRES_URL:
+        pytest.skip("FRONTLINES_TEST_PG is not set: no PostgreSQL server (scripts/test.sh starts one)")
+    return empty_postgres(POSTGRES_URL)

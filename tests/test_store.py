@@ -102,8 +102,8 @@ def sudan_analysis() -> Analysis:
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> SqlStore:
-    s = open_store(str(tmp_path / "events.db"))
+def store(store_url: str) -> SqlStore:
+    s = open_store(store_url)
     yield s
     s.close()
 
