@@ -117,8 +117,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def database_url(db: str) -> str:
-    """A path becomes a SQLite URL; a URL is used as it is."""
-    return db if "://" in db else f"sqlite:///{db}"
+    """A path becomes a SQLite URL; a PostgreSQL URL is driven by psycopg 3 (what we install)."""
+    if "://" not in db:
+        return f"sqlite:///{db}"
+    for prefix in ("postgresql://", "postgres://"):
+        if db.startswith(prefix):
+            return "postgresql+psycopg://" + db[len(prefix):]
+    return db
 
 
 class SqlStore:
