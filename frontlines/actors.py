@@ -22,7 +22,7 @@ from importlib import resources
 
 from frontlines.gazetteer import country_table
 from frontlines.models import Actor, ActorMention, Place
-from frontlines.places import demonyms
+from frontlines.places import demonym_countries, demonyms
 
 # Nouns that, after a demonym, name a state's armed forces ("Russian warplanes").
 FORCE_NOUNS = (
@@ -153,10 +153,7 @@ def main_country(places: Iterable[Place], text: str = "") -> str | None:
     for place in places:
         if place.country:
             votes[place.country] += 1 if place.kind == "country" else 2
-    for word, code in demonyms().items():
-        hits = len(re.findall(rf"\b{re.escape(word)}\b", text)) if code and text else 0
-        if hits:
-            votes[code] += hits
+    votes.update(demonym_countries(text))
     return votes.most_common(1)[0][0] if votes else None
 
 

@@ -366,11 +366,7 @@ class DocumentContext:
 def _document_context(doc: Doc, spans: list[NameSpan]) -> DocumentContext:
     countries: Counter[str] = Counter()
     regions: Counter[tuple[str, str]] = Counter()
-    for word, code in demonyms().items():
-        if code:
-            hits = len(re.findall(rf"\b{re.escape(word)}\b", text_of(doc)))
-            if hits:
-                countries[code] += hits
+    countries.update(demonym_countries(text_of(doc)))
     for span in spans:
         kinds = {c.kind for c in span.candidates}
         codes = {c.country for c in span.candidates if c.country}
@@ -553,6 +549,18 @@ def _to_place(span: NameSpan, cand: Candidate | None, score: float) -> Place:
     return place
 
 
+@lru_cache(maxsize=1)
+def _demonym_re() -> re.Pattern[str]:
+    words = sorted(demonyms(), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+def demonym_countries(text: str) -> Counter[str]:
+    """How often the text uses each country's adjective ("Syrian", "Russian warplanes")."""
+    codes = demonyms()
+    return Counter(code for m in _demonym_re().finditer(text) if (code := codes[m.group()]))
+
+
 def demonym_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]:
     """Adjectival uses of country names ("Sudanese", "Israeli") as places of their country.
 
@@ -561,13 +569,12 @@ def demonym_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
     """
     gaz = gazetteer or default_gazetteer()
     found = []
-    for word, code in demonyms().items():
+    for m in _demonym_re().finditer(text):
+        code = demonyms()[m.group()]
         country = gaz.country(code) if code else None
-        if country is None:
-            continue
-        for m in re.finditer(rf"\b{re.escape(word)}\b", text):
+        if country is not None:
             found.append(_to_place(NameSpan(m.group(), m.start(), m.end()), country, 0.0))
-    return sorted(found, key=lambda p: p.start)
+    return found
 
 
 def extract_places(doc: Doc, gazetteer: CandidateSource | None = None, *,

@@ -832,7 +832,7 @@ def _text(tokens: Sequence[Token]) -> str:
     """The tokens as written; a space wherever the text has one between them."""
     if not tokens:
         return ""
-    text = tokens[0].doc.text
+    text = text_of(tokens[0].doc)
     parts = [tokens[0].text]
     for prev, tok in zip(tokens, tokens[1:]):
         gap = text[prev.idx + len(prev.text):tok.idx]
