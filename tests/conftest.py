@@ -67,15 +67,9 @@ POSTGRES_URL = os.environ.get("FRONTLINES_TEST_PG")
 
 def empty_postgres(url: str) -> str:
     """Drop every table in the test database, so each test starts from an empty schema."""
-    from sqlalchemy import MetaData, create_engine
+    from frontlines.store.sql import drop_all_tables
 
-    from frontlines.store.sql import database_url
-
-    engine = create_engine(database_url(url))
-    existing = MetaData()
-    existing.reflect(engine)
-    existing.drop_all(engine)
-    engine.dispose()
+    drop_all_tables(url)
     return url
 
 

@@ -320,3 +320,12 @@ def open_store(db: str) -> SqlStore:
     return SqlStore(db)
 
 
+
+
+def drop_all_tables(db: str) -> None:
+    """Empty a database completely (tests and benchmarks start from a fresh schema)."""
+    engine = create_engine(database_url(db))
+    existing = MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
+    engine.dispose()
