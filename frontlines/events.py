@@ -309,8 +309,9 @@ class EventDate:
 
 def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
                 dates: Sequence[DateMention], published: date | None) -> EventDate:
+    """The date of one event; `dates` are the document's resolved mentions, datelines left out."""
     text = text_of(sentence.doc)
-    usable = [m for m in dates if m.date is not None and not _is_dateline(text, m)]
+    usable = dates
     in_sentence = [m for m in usable if sentence.start_char <= m.start < sentence.end_char]
     governing = {hit.token.i, *(t.i for t in hit.token.ancestors)}
     # A date belongs to the trigger when it hangs off the trigger's own verb or a verb above it
@@ -480,6 +481,7 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
     text = text_of(doc)
     published = analysis.document.published
     home = main_country(analysis.places, text)
+    dates = [m for m in analysis.dates if m.date is not None and not _is_dateline(text, m)]
     events: list[EventRecord] = []
     for sentence in doc.sents:
         if _is_headline(sentence, analysis.document.title):
@@ -499,7 +501,7 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
             # "took Homs after government forces withdrew": one takeover, not two events.
             hits = [h for h in hits if h.trigger.sub_event_type != WITHDRAWAL]
         for hit in hits:
-            events += _events_for_hit(hit, hits, sentence, analysis, home, published)
+            events += _events_for_hit(hit, hits, sentence, analysis, home, published, dates)
     return _fold(events, published)
 
 
@@ -508,12 +510,13 @@ def _is_headline(sentence: Span, title: str | None) -> bool:
 
 
 def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, analysis: Analysis,
-                    home: str | None, published: date | None) -> list[EventRecord]:
+                    home: str | None, published: date | None,
+                    dates: Sequence[DateMention]) -> list[EventRecord]:
     text = text_of(sentence.doc)
     clause = _clause_range(hit, hits) or [(sentence.start_char, sentence.end_char)]
     mentions = [a for a in analysis.actors if sentence.start_char <= a.start < sentence.end_char]
     side1, side2 = _assign_actors(hit, mentions, text, clause)
-    when = _event_date(hit, sentence, clause, analysis.dates, published)
+    when = _event_date(hit, sentence, clause, dates, published)
     if when.ongoing:
         return []
     sub_type, event_type = hit.trigger.sub_event_type, hit.trigger.event_type

@@ -37,8 +37,33 @@ def load_model() -> Language:
     return nlp
 
 
+# spaCy refuses texts over nlp.max_length (1,000,000 characters) and its memory grows with a
+# text's length; long texts are parsed in pieces cut at line breaks and joined again.
+PIECE_CHARS = 100_000
+
+
 def parse(text: str) -> Doc:
-    return load_model()(text)
+    nlp = load_model()
+    if len(text) <= PIECE_CHARS:
+        return nlp(text)
+    docs = [nlp(piece) for piece in _pieces(text, PIECE_CHARS)]
+    # Each piece keeps its own trailing whitespace, so the joined Doc has the original text and
+    # every character offset downstream stays true.
+    return Doc.from_docs(docs, ensure_whitespace=False)
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            if cut <= start:
+                cut = text.rfind(" ", start, end)
+            end = cut + 1 if cut > start else end
+        pieces.append(text[start:end])
+        start = end
+    return pieces
 
 
 def text_of(doc: Doc) -> str:

@@ -277,8 +277,12 @@ def _is_plausible(span: NameSpan, doc: Doc) -> bool:
 
 def _followed_by_container(span: NameSpan, chosen: list[NameSpan], text: str) -> bool:
     """"Greer, South Carolina": a name placed in a region or country is a place."""
-    return any(o.start > span.end and _CONTAINER_BETWEEN.match(text[span.end:o.start])
-               and any(c.kind in {"region", "country"} for c in o.candidates) for o in chosen)
+    following = [o for o in chosen if o.start > span.end]
+    if not following:
+        return False
+    nearest = min(following, key=lambda o: o.start)
+    return bool(_CONTAINER_BETWEEN.match(text[span.end:nearest.start])) and any(
+        c.kind in {"region", "country"} for c in nearest.candidates)
 
 
 def _capitals_uninformative(span: NameSpan, doc: Doc) -> bool:
@@ -317,7 +321,8 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
     found = gazetteer.lookup({s.text for s in spans})
     demonym_words = demonyms()
     chosen: list[NameSpan] = []
-    taken: list[tuple[int, int]] = []
+    # One flag per character: is it already part of a chosen (longer) name?
+    taken = bytearray(len(text) + 1)
     # Longer spans first, then spans with a cue-stripped variant before the bare name.
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
         if span.text in demonym_words or _ADJECTIVAL_AFTER.match(text[span.end:span.end + 12]):
@@ -328,14 +333,14 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
         span.candidates = [c for c in span.candidates if c.exact or span.whole_run]
         if span.text.isupper() and len(span.text) <= 4:  # an acronym ("ARA", "RSF") names a country or nothing
             span.candidates = [c for c in span.candidates if c.kind == "country"]
-        if not span.candidates or any(s < span.end and span.start < e for s, e in taken):
+        if not span.candidates or any(taken[span.start:span.end]):
             continue
         span.ner_label = _label_at(doc, span.start, span.end)
         if not _is_plausible(span, doc) and not _listed_with_places(span, chosen, text):
             continue
         _apply_cues(span, text)
         chosen.append(span)
-        taken.append((span.start, span.end))
+        taken[span.start:span.end] = b"\x01" * (span.end - span.start)
     chosen.sort(key=lambda s: s.start)
     # "Lt Gen Igor Kirillov ... Kirillov said": a person's name, met again alone, is still a person.
     person_words = {ent.text.split()[-1] for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1
@@ -512,12 +517,13 @@ def resolve_places(doc: Doc, spans: list[NameSpan]) -> list[Place]:
 
 
 def _rank_all(spans: list[NameSpan], ctx: DocumentContext) -> dict[int, tuple[Candidate | None, float]]:
-    resolved: list[Candidate] = []
+    # Distinct places only: a town named forty times is one neighbour, not forty.
+    resolved: dict[int, Candidate] = {}
     # Resolve the least ambiguous names first so they can anchor the rest.
     order = sorted(spans, key=lambda s: len(s.candidates))
     choice: dict[int, tuple[Candidate | None, float]] = {}
     for span in order:
-        ranked = sorted(((_score(c, span, ctx, resolved), c) for c in span.candidates),
+        ranked = sorted(((_score(c, span, ctx, list(resolved.values())), c) for c in span.candidates),
                         key=lambda sc: (-sc[0], -sc[1].population))
         best_score, best = ranked[0]
         if best_score < NIL_THRESHOLD:
@@ -525,7 +531,7 @@ def _rank_all(spans: list[NameSpan], ctx: DocumentContext) -> dict[int, tuple[Ca
             continue
         best = _prefer_city_or_region(best, ranked, span)
         choice[span.start] = (best, best_score)
-        resolved.append(best)
+        resolved[best.id] = best
     return choice
 
 
