@@ -19,6 +19,7 @@ import re
 import resource
 import tempfile
 import time
+from datetime import timedelta
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,8 +61,11 @@ def generate(n: int, seed: int = 7) -> list[Document]:
                     text = re.sub(rf"\b{re.escape(town)}\b", rng.choice(pool), text)
         # Every copy is a distinct text (its own hash); every third one retells the same facts.
         text += f"\nReporting by desk {i}."
+        # Rewritten articles are also later stories: relative dates ("on Friday") move with them.
+        shift = timedelta(days=7 * (variant % 40)) if variant % 3 else timedelta(0)
+        published = base.published + shift if base.published else None
         documents.append(Document(id=f"{base.id}-{i}", text=text, title=base.title,
-                                  source=f"Outlet {i % 40}", published=base.published,
+                                  source=f"Outlet {i % 40}", published=published,
                                   language="en"))
     return documents
 
