@@ -63,6 +63,7 @@ FIGHTING_WORDS = re.compile(
     r"captured|seized|offensive|attack(?:ed)?)\b", re.I)
 DIRECTION_BEFORE = re.compile(r"\b(?:toward|towards|to the (?:north|south|east|west) of|headed for|heading for|bound for|(?:road|highway|route|motorway)s? (?:between|from|linking|connecting|to))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 NOUN_OBJECT_BETWEEN = re.compile(r"^\s*(?:the\s+)?(?:(?:city|town|village|strategic city|key city|provincial capital)\s+of\s+)?$", re.I)
+LIST_BETWEEN = re.compile(r"^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 REFERENCE_BETWEEN = re.compile(
     r"^(?:\s+camp)?,?\s*(?:(?:just|some|about|\d+\s*(?:km|kilometres|kilometers|miles))\s+)?"
     r"(?:near|outside|in|(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of)"
@@ -245,7 +246,8 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
                   (p.start >= hit.end and NOUN_OBJECT_BETWEEN.match(text[hit.end:p.start]))]
         chosen = [p for p in chosen if p.kind not in {"country", "continent"}]
     else:
-        in_clause = [p for p in in_sentence if _within(p.start, p.end, clause)]
+        in_clause = _with_listed([p for p in in_sentence if _within(p.start, p.end, clause)],
+                                 in_sentence, text)
         after = [p for p in in_clause if p.start >= hit.end]
         # Borrow the sentence's places only when nothing else in it could claim them.
         alone = lone and _clause_head(hit.token).dep_ not in {"relcl", "acl"}
@@ -266,6 +268,16 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
     for place in chosen:
         unique.setdefault((place.name, place.latitude, place.longitude), place)
     return list(unique.values())
+
+
+def _with_listed(chosen: list[Place], candidates: list[Place], text: str) -> list[Place]:
+    """Add the places listed after chosen ones ("A, B, and C"), which the parse often misattaches."""
+    chosen = list(chosen)
+    for place in sorted(candidates, key=lambda p: p.start):
+        if place not in chosen and any(
+                q.end <= place.start and LIST_BETWEEN.match(text[q.end:place.start]) for q in chosen):
+            chosen.append(place)
+    return chosen
 
 
 def _contains(outer: Place, inner: Place) -> bool:
