@@ -45,6 +45,8 @@ investigate
 # When these sub-types share a sentence with another trigger, they say what the event really was:
 # shells "releasing chlorine gas" are a chemical attack, a curfew enforced by troops is "Other".
 DOMINANT_SUB_TYPES = ("Chemical weapon", "Suicide bomb", "Other")
+# Crowds make demonstrations; armed men burning houses are destroying property.
+CROWD_WORDS = re.compile(r"\b(?:protest\w*|demonstrat\w*|rioters?|crowds?|mobs?|youths|students|residents)\b", re.I)
 PROTEST_WORDS = re.compile(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|ers)?|sit-in)\b", re.I)
 VIOLENT_CROWD = re.compile(
     r"\b(?:torched|set fire|set ablaze|hurl(?:ed|ing) (?:stones|rocks|petrol bombs)|thr(?:ew|owing) (?:stones|rocks|petrol bombs)|"
@@ -239,8 +241,9 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
                    and not _within(p.start, p.end, datelines)
                    and not EXCEPTION_BEFORE.search(text[sentence.start_char:p.start])
                    and not DIRECTION_BEFORE.search(text[max(0, p.start - 30):p.start])]
-    if hit.trigger.noun:
-        # "clashes in El Fasher", "the capture of Hama": a noun carries only the places it governs.
+    if hit.trigger.noun and hit.token.dep_ not in {"nsubj", "nsubjpass"}:
+        # "clashes in El Fasher", "the capture of Hama": a noun carries only the places it governs;
+        # a noun that is its clause's subject ("Fighting broke out in Omdurman") takes the clause's.
         governed = _char_ranges(hit.token.subtree)
         chosen = [p for p in in_sentence if _within(p.start, p.end, governed) or
                   (p.start >= hit.end and NOUN_OBJECT_BETWEEN.match(text[hit.end:p.start]))]
@@ -506,6 +509,12 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
                         or h.trigger.sub_event_type in DOMINANT_SUB_TYPES]
                 if dominant == "Other":
                     hits = [h for h in hits if h.trigger.sub_event_type != "Change to group/activity"]
+        disrupting = [h for h in hits if h.trigger.sub_event_type == "Disrupted weapons use"]
+        if disrupting:
+            # "intercepted a ballistic missile", "defused an explosive device": the weapon named
+            # in the disrupting clause is what was stopped, not a second event.
+            stopped = {t.i for h in disrupting for t in _clause_head(h.token).subtree}
+            hits = [h for h in hits if h in disrupting or h.token.i not in stopped]
         if any(h.trigger.event_type in {"Protests", "Riots"} for h in hits):
             # Arrests and force at a protest are how it ended, coded in the protest's sub-type.
             hits = [h for h in hits if h.trigger.sub_event_type not in {"Arrests", "Attack"}]
@@ -556,6 +565,8 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, ana
         if (st in {OVERTAKE, REGAIN} or (st == "Armed clash" and not hit.trigger.noun)) \
                 and NO_FIGHT.search(sentence.text):
             st, et = TRANSFER, "Strategic developments"
+        if et == "Riots" and st == "Violent demonstration" and not CROWD_WORDS.search(sentence.text):
+            st, et = "Looting/property destruction", "Strategic developments"
         if et in {"Protests", "Riots"}:
             st, et = _demonstration_type(st, et, sentence.text)
             crowd = [a for a in s1 + s2 if a.inter in {5, 6, 7}]
