@@ -241,13 +241,15 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
                    and not _within(p.start, p.end, datelines)
                    and not EXCEPTION_BEFORE.search(text[sentence.start_char:p.start])
                    and not DIRECTION_BEFORE.search(text[max(0, p.start - 30):p.start])]
-    if hit.trigger.noun and hit.token.dep_ not in {"nsubj", "nsubjpass"}:
-        # "clashes in El Fasher", "the capture of Hama": a noun carries only the places it governs;
-        # a noun that is its clause's subject ("Fighting broke out in Omdurman") takes the clause's.
-        governed = _char_ranges(hit.token.subtree)
-        chosen = [p for p in in_sentence if _within(p.start, p.end, governed) or
-                  (p.start >= hit.end and NOUN_OBJECT_BETWEEN.match(text[hit.end:p.start]))]
-        chosen = [p for p in chosen if p.kind not in {"country", "continent"}]
+    governed = _char_ranges(hit.token.subtree) if hit.trigger.noun else []
+    governed_places = [p for p in in_sentence if p.kind not in {"country", "continent"} and (
+        _within(p.start, p.end, governed)
+        or (p.start >= hit.end and NOUN_OBJECT_BETWEEN.match(text[hit.end:p.start])))]
+    if hit.trigger.noun and (governed_places or hit.token.dep_ not in {"nsubj", "nsubjpass"}):
+        # "clashes in El Fasher", "the capture of Hama": a noun carries the places it governs; a
+        # noun that is its clause's subject and governs none ("Fighting broke out in Omdurman")
+        # takes the clause's.
+        chosen = governed_places
     else:
         in_clause = _with_listed([p for p in in_sentence if _within(p.start, p.end, clause)],
                                  in_sentence, text)
