@@ -341,3 +341,77 @@ def _print_event_table(rows: list[tuple[str, object]]) -> None:
                       e.actor1 or "", e.actor2 or "", f"{e.location or ''} ({e.country or '?'})",
                       "" if e.fatalities is None else str(e.fatalities), f"{e.confidence:.2f}")
     out.print(table)
+
+
+@app.command()
+def serve(
+    db: DbOption = "",
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8321,
+    token: Annotated[str | None, typer.Option(
+        envvar="FRONTLINES_TOKEN", show_default=False,
+        help="Turn on POST /api/ingest, for requests carrying 'Authorization: Bearer TOKEN' (at least "
+        "16 characters; also read from $FRONTLINES_TOKEN). Without it the server is read-only.")] = None,
+) -> None:
+    """Serve the map and timeline page and its JSON API (OpenAPI at /docs)."""
+    import uvicorn  # the web stack loads only for this command
+
+    from frontlines.web import create_app
+
+    target = db or default_db()
+    try:
+        web_app = create_app(target, token=token or None)
+    except ValueError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    mode = "read-write (token set)" if token else "read-only"
+    err.print(Text(f"serving {target} on http://{host}:{port}/ ({mode})"))
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def control(
+    at: Annotated[str, typer.Option("--at", metavar="YYYY-MM-DD", help="The day to answer for.",
+                                    show_default=False)],
+    db: DbOption = "",
+    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-2 country code, e.g. SY.")] = None,
+    admin1: Annotated[str | None, typer.Option(help="First-level region, e.g. Idlib.")] = None,
+    place: Annotated[str | None, typer.Option(help="A place name, any common spelling, e.g. Saraqib.")] = None,
+    areas: Annotated[bool, typer.Option("--areas", help="Add the rough area held by each side (km², "
+                                        "Voronoi cells around the places).")] = False,
+    timeline: Annotated[bool, typer.Option("--timeline", help="Under each place, list every claim "
+                                           "about it and whether it decides the day.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the states (and areas) as JSON.")] = False,
+) -> None:
+    """Who held each known place on a day, since when, and on whose word (one line a place:
+    place | holder, contested, uncertain or unknown | since | evidence | source)."""
+    from frontlines.control import (
+        area_by_holder, bundled_boundaries, changes_from_store, control_at, control_timeline,
+        select_changes,
+    )
+    from frontlines.control.report import area_json, area_lines, state_json, state_line, timeline_lines
+
+    day = _parse_date(at, "--at")
+    store = open_store(db or default_db())
+    try:
+        changes = select_changes(changes_from_store(store), country=country, admin1=admin1, place=place)
+    finally:
+        store.close()
+    states = control_at(changes, day)
+    estimate = area_by_holder(states, bundled_boundaries()) if areas else None
+    if as_json:
+        payload: dict = {"date": day.isoformat(), "places": [state_json(s) for s in states]}
+        if estimate is not None:
+            payload["areas"] = area_json(estimate)
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    claims = control_timeline(changes)
+    for state in states:
+        sys.stdout.write(state_line(state) + "\n")
+        if timeline:
+            sys.stdout.write("\n".join(timeline_lines(claims[state.place], day)) + "\n")
+    if not states:
+        err.print(Text("no control claims match; territory events and statements of control are "
+                       "read from stored articles (frontlines ingest)"))
+    if estimate is not None:
+        sys.stdout.write("\n" + "\n".join(area_lines(estimate)) + "\n")
