@@ -27,7 +27,7 @@ from rich.text import Text
 
 from frontlines.config import default_db
 from frontlines.export import analysis_json, write_events
-from frontlines.ingest import iter_documents
+from frontlines.ingest import IngestLimits, iter_documents
 from frontlines.models import Document, IngestFailure
 from frontlines.store import EventQuery, open_store
 
@@ -43,6 +43,15 @@ err = Console(stderr=True, soft_wrap=True)
 DbOption = Annotated[str, typer.Option(
     "--db", help="Event store: a SQLite file or a postgresql:// URL. Default: $FRONTLINES_DB "
     "or frontlines.db in the per-user data folder.", show_default=False)]
+DEFAULT_LIMITS = IngestLimits()
+MaxBytesOption = Annotated[int, typer.Option(
+    "--max-bytes", help="Largest file or fetched page read, in bytes.", min=1)]
+MaxCharsOption = Annotated[int, typer.Option(
+    "--max-chars", help="Longest document text analysed, in characters.", min=1)]
+MaxEntriesOption = Annotated[int, typer.Option(
+    "--max-feed-entries", help="Most entries read from one feed.", min=1)]
+TimeoutOption = Annotated[float, typer.Option(
+    "--fetch-timeout", help="Seconds allowed to fetch one URL.", min=0.1)]
 PublishedOption = Annotated[str | None, typer.Option(
     "--published", metavar="YYYY-MM-DD",
     help="Publication date for inputs whose metadata has none.")]
@@ -89,6 +98,10 @@ def ingest(
         min=0)] = 0,
     scheduler: Annotated[str | None, typer.Option(
         help="Analyse on an existing Dask cluster, e.g. tcp://HOST:8786.")] = None,
+    max_bytes: MaxBytesOption = DEFAULT_LIMITS.max_bytes,
+    max_chars: MaxCharsOption = DEFAULT_LIMITS.max_document_chars,
+    max_feed_entries: MaxEntriesOption = DEFAULT_LIMITS.max_feed_entries,
+    fetch_timeout: TimeoutOption = DEFAULT_LIMITS.fetch_timeout,
 ) -> None:
     """Read, analyse and store articles; print the events found and where they were written."""
     from frontlines.runner import ClusterSpec, run  # spaCy and Dask load only for this command
@@ -101,7 +114,9 @@ def ingest(
     store = open_store(target)
     failures = stored = unchanged = skipped = 0
     new_events = []
-    items = iter_documents(paths, published=_parse_date(published, "--published"))
+    limits = IngestLimits(max_bytes=max_bytes, max_feed_entries=max_feed_entries,
+                          fetch_timeout=fetch_timeout, max_document_chars=max_chars)
+    items = iter_documents(paths, published=_parse_date(published, "--published"), limits=limits)
     spec = ClusterSpec(workers=workers, scheduler=scheduler)
     with _progress() as progress:
         task = progress.add_task("analysing", total=None, failures=0)

@@ -342,3 +342,14 @@ def test_readme_command_reference_mentions_every_command() -> None:
         assert f"frontlines {name}" in reference, f"README's command reference lacks {name}"
         for param in options(command):
             assert any(opt in reference for opt in param.opts), (name, param.opts)
+
+
+def test_ingest_limits_are_configurable(tmp_path: Path) -> None:
+    article = tmp_path / "long.txt"
+    article.write_text("Rebels captured the town of Saraqib on Friday, a monitor said.\n" * 50)
+    db = tmp_path / "limits.db"
+    small = runner.invoke(app, ["ingest", str(article), "--db", str(db), "--max-bytes", "1000"])
+    assert small.exit_code == 1
+    assert f"error: {article}: too large" in flat(small.stderr)
+    roomy = runner.invoke(app, ["ingest", str(article), "--db", str(db), "--max-bytes", "100000"])
+    assert roomy.exit_code == 0, roomy.output
