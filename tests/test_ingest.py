@@ -599,3 +599,23 @@ def test_failed_url_does_not_stop_the_next_input() -> None:
     transport = httpx.MockTransport(refuse)
     items = ingest("https://down.example/", FIXTURES / "plain.txt", transport=transport)
     assert isinstance(items[0], IngestFailure) and isinstance(items[1], Document)
+
+
+def test_feed_larger_than_the_whole_file_limit_is_streamed_entry_by_entry(tmp_path: Path) -> None:
+    entry = ("<item><title>Report {i}</title><link>https://example.org/r/{i}</link>"
+             "<pubDate>Sat, 30 Nov 2024 10:00:00 GMT</pubDate><description>Rebels said on Saturday "
+             "they had entered the town of Saraqib in report number {i}.</description></item>")
+    body = "".join(entry.format(i=i) for i in range(400))
+    feed = tmp_path / "archive.xml"
+    feed.write_text(f"<?xml version='1.0'?><rss version='2.0'><channel><title>Archive Wire</title>"
+                    f"{body}</channel></rss>", encoding="utf-8")
+    limits = IngestLimits(max_bytes=20_000, max_feed_entries=1000)
+    assert feed.stat().st_size > 4 * limits.max_bytes
+    items = list(iter_documents([str(feed)], limits=limits))
+    documents = [i for i in items if isinstance(i, Document)]
+    assert len(documents) == 400 and not [i for i in items if isinstance(i, IngestFailure)]
+    assert documents[7].title == "Report 7" and documents[7].source == "Archive Wire"
+    assert documents[7].published == date(2024, 11, 30)
+    capped = list(iter_documents([str(feed)], limits=IngestLimits(max_bytes=20_000, max_feed_entries=50)))
+    assert len([i for i in capped if isinstance(i, Document)]) == 50
+    assert "only the first 50" in capped[-1].reason
