@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -405,6 +406,8 @@ def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str,
     subject_heads: set[int] = set()
     for node in [hit.token, *hit.token.ancestors]:
         for child in node.children:
+            if child.pos_ == "PRON":
+                continue  # "it had taken Maungdaw, the Arakan Army said": look further up
             if child.dep_ in {"nsubj", "nsubjpass", "agent"} or (child.dep_ == "poss" and node.i == hit.token.i):
                 subjects |= {t.i for t in child.subtree}
                 # The subject's own head word and its compounds, not an apposition inside it.
@@ -499,6 +502,7 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
     published = analysis.document.published
     home = main_country(analysis.places, text)
     dates = [m for m in analysis.dates if m.date is not None and not _is_dateline(text, m)]
+    lead_group = _lead_group(analysis.actors)
     events: list[EventRecord] = []
     for sentence in doc.sents:
         if _is_headline(sentence, analysis.document.title):
@@ -524,8 +528,16 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
             # "took Homs after government forces withdrew": one takeover, not two events.
             hits = [h for h in hits if h.trigger.sub_event_type != WITHDRAWAL]
         for hit in hits:
-            events += _events_for_hit(hit, hits, sentence, analysis, home, published, dates)
+            events += _events_for_hit(hit, hits, sentence, analysis, home, published, dates,
+                                      lead_group)
     return _fold(events, published)
+
+
+def _lead_group(mentions: Sequence[ActorMention]) -> Actor | None:
+    """The non-state armed group the article names most, if it names one."""
+    groups = Counter(m.actor for m in mentions if m.actor.inter == 2
+                     and not m.actor.name.startswith(("Rebels (", "Unidentified")))
+    return groups.most_common(1)[0][0] if groups else None
 
 
 def _is_headline(sentence: Span, title: str | None) -> bool:
@@ -534,7 +546,7 @@ def _is_headline(sentence: Span, title: str | None) -> bool:
 
 def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, analysis: Analysis,
                     home: str | None, published: date | None,
-                    dates: Sequence[DateMention]) -> list[EventRecord]:
+                    dates: Sequence[DateMention], lead_group: Actor | None) -> list[EventRecord]:
     text = text_of(sentence.doc)
     clause = _clause_range(hit, hits) or [(sentence.start_char, sentence.end_char)]
     mentions = [a for a in analysis.actors if sentence.start_char <= a.start < sentence.end_char]
@@ -563,6 +575,10 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, ana
         s1, s2 = list(side1), list(side2)
         st, et = sub_type, event_type
         if st == TERRITORY:
+            if not s1 and lead_group is not None and lead_group not in s2:
+                # "The capture of Maungdaw ...": no taker in the sentence; the armed group the
+                # article is about is the one taking ground.
+                s1 = [lead_group]
             st, s1, s2 = _territory(s1, s2, place.country or home)
         if (st in {OVERTAKE, REGAIN} or (st == "Armed clash" and not hit.trigger.noun)) \
                 and NO_FIGHT.search(sentence.text):
