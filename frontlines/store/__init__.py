@@ -1,7 +1,9 @@
 """Storage: the `Store` interface and `open_store`, which picks the backend from the address."""
 
-from frontlines.store.base import EventQuery, SaveResult, Store, StoredDocument, StoredEvent
+from frontlines.store.base import (
+    ActorCount, DailyCount, EventQuery, PlaceCount, SaveResult, Store, StoredDocument, StoredEvent,
+)
 from frontlines.store.sql import SqlStore, open_store
 
-__all__ = ["EventQuery", "SaveResult", "SqlStore", "Store", "StoredDocument", "StoredEvent",
-           "open_store"]
+__all__ = ["ActorCount", "DailyCount", "EventQuery", "PlaceCount", "SaveResult", "SqlStore", "Store",
+           "StoredDocument", "StoredEvent", "open_store"]

@@ -63,6 +63,35 @@ class StoredDocument:
 
 
 @dataclass(slots=True, frozen=True)
+class DailyCount:
+    """How many events of one type fell on one day (undated events are not counted)."""
+
+    day: date
+    event_type: str
+    count: int
+
+
+@dataclass(slots=True, frozen=True)
+class PlaceCount:
+    """One distinct event location and how many events it holds."""
+
+    location: str | None
+    admin1: str | None
+    country: str | None
+    latitude: float | None
+    longitude: float | None
+    count: int
+
+
+@dataclass(slots=True, frozen=True)
+class ActorCount:
+    """One actor and how many events name it (as actor1, actor2 or an associated actor)."""
+
+    name: str
+    count: int
+
+
+@dataclass(slots=True, frozen=True)
 class SaveResult:
     document_id: int
     created: bool  # False when the same text was stored before
@@ -82,6 +111,13 @@ class Store(Protocol):
     def count_events(self, query: EventQuery) -> int: ...
 
     def document(self, document_id: int) -> StoredDocument | None: ...
+
+    # Aggregates for the web page; each honours every filter of the query but not its paging.
+    def daily_counts(self, query: EventQuery) -> list[DailyCount]: ...
+
+    def places(self, query: EventQuery) -> list[PlaceCount]: ...
+
+    def actors(self, query: EventQuery) -> list[ActorCount]: ...
 
     def documents(self) -> list[StoredDocument]: ...
 
