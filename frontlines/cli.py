@@ -404,7 +404,7 @@ def control(
         area_by_holder, bundled_boundaries, changes_from_store, control_at, control_timeline,
         select_changes,
     )
-    from frontlines.control.report import area_json, area_lines, state_json, state_line, timeline_lines
+    from frontlines.control.report import area_lines, control_json, state_line, timeline_lines
 
     day = _parse_date(at, "--at")
     store = open_store(db or default_db())
@@ -412,14 +412,12 @@ def control(
         changes = select_changes(changes_from_store(store), country=country, admin1=admin1, place=place)
     finally:
         store.close()
-    states = control_at(changes, day)
-    estimate = area_by_holder(states, bundled_boundaries()) if areas else None
     if as_json:
-        payload: dict = {"date": day.isoformat(), "places": [state_json(s) for s in states]}
-        if estimate is not None:
-            payload["areas"] = area_json(estimate)
+        payload = control_json(changes, day, areas=areas)
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
+    states = control_at(changes, day)
+    estimate = area_by_holder(states, bundled_boundaries()) if areas else None
     claims = control_timeline(changes)
     for state in states:
         sys.stdout.write(state_line(state) + "\n")

@@ -266,8 +266,8 @@ def _is_plausible(span: NameSpan, doc: Doc) -> bool:
     words = span.text.split()
     if len(words) == 1:
         word = words[0].lower().strip("’'")
-        if word in MONTHS_AND_DAYS or word in ARTICLES or word in NAME_PARTS:
-            return False
+        if word in MONTHS_AND_DAYS or word in ARTICLES or word in NAME_PARTS or word in STOP_WORDS:
+            return False  # "We" is no hamlet in New Caledonia
         common = zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
         if common and span.ner_label not in {"GPE", "LOC"} and _capitals_uninformative(span, doc):
             return any(c.kind in SELF_EVIDENT_KINDS or c.population >= 1_000_000

@@ -7,6 +7,8 @@ question and says the answer faithfully, with paging, errors, authentication and
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -451,3 +453,19 @@ def test_dates_in_answers_are_iso(client: TestClient) -> None:
                                              "limit": 1, "format": "json"}).json()
     (event,) = body["events"]
     assert date.fromisoformat(event["event_date"]) >= date(2024, 11, 26)
+
+
+def test_control_answers_like_the_command_line(client: TestClient, db: Path) -> None:
+    from typer.testing import CliRunner
+
+    from frontlines.cli import app
+
+    api = client.get("/api/control", params={"at": "2024-12-09", "country": "SY"})
+    assert api.status_code == 200
+    cli = CliRunner().invoke(app, ["control", "--db", str(db), "--at", "2024-12-09",
+                                   "--country", "SY", "--json"])
+    assert cli.exit_code == 0, cli.output
+    assert api.json() == json.loads(cli.stdout)
+    held = {p["place"]["name"]: p["holder"] for p in api.json()["places"] if p["status"] == "held"}
+    assert held, "the sample articles hand some Syrian places to a side"
+    assert client.get("/api/control", params={"at": "not-a-day"}).status_code == 422

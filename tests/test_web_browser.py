@@ -223,3 +223,14 @@ def test_docs_page_works_offline(page: Any, site: dict[str, Any]) -> None:
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert {"/api/events", "/api/stats/daily", "/api/places", "/api/actors"} <= {p.strip() for p in paths}
 
+
+
+def test_control_layer_follows_the_time_range(page: Any, site: dict[str, Any]) -> None:
+    load(page, f"{site['base']}/?control=1")
+    day = page.locator("#to-label").inner_text()
+    answer = api(site, "/api/control", at=day)
+    shown = [p for p in answer["places"] if p["status"] != "unknown" and p["place"]["latitude"] is not None]
+    assert shown, "the sample corpus hands places to a side"
+    assert page.evaluate("document.body.dataset.controlPlaces") == str(len(shown))
+    assert page.locator("#f-control").is_checked()
+    shoot(page, "web-control.png")

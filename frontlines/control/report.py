@@ -6,9 +6,9 @@ import re
 from datetime import date
 from typing import Any
 
-from frontlines.control.areas import AreaEstimate
+from frontlines.control.areas import AreaEstimate, area_by_holder, bundled_boundaries
 from frontlines.control.model import ControlChange, ControlState
-from frontlines.control.timeline import is_restated
+from frontlines.control.timeline import control_at, is_restated
 
 EVIDENCE_CHARS = 110
 # Where a sentence says a place changed hands: the shortened evidence keeps this part.
@@ -120,3 +120,13 @@ def timeline_lines(claims: list[ControlChange], day: date) -> list[str]:
         lines.append(f"    {c.when:>22} {c.precision:5} {c.kind:9} {c.holder} [{mark}] "
                      f"\"{shorten(c.evidence, 80)}\" — {cite(c)}")
     return lines
+
+
+def control_json(changes: list[ControlChange], day: date, *, areas: bool = False) -> dict[str, Any]:
+    """Who held each place on `day`, as data: what `frontlines control --json` prints and
+    `/api/control` answers."""
+    states = control_at(changes, day)
+    payload: dict[str, Any] = {"date": day.isoformat(), "places": [state_json(s) for s in states]}
+    if areas:
+        payload["areas"] = area_json(area_by_holder(states, bundled_boundaries()))
+    return payload

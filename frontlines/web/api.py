@@ -166,3 +166,17 @@ def list_actors(store: StoreDep, query: QueryDep,
     found = store.actors(query)
     rows = [{"name": a.name, "count": a.count} for a in found[offset:offset + limit]]
     return JSONResponse({"total": len(found), "limit": limit, "offset": offset, "actors": rows})
+
+
+@router.get("/control", summary="Who held each known place on a day, and on whose word")
+def control_on(store: StoreDep, at: Annotated[date, Query(description="The day, YYYY-MM-DD.")],
+               country: Annotated[str | None, Query(max_length=2)] = None,
+               admin1: Annotated[str | None, Query(max_length=MAX_TEXT_FILTER)] = None,
+               place: Annotated[str | None, Query(max_length=MAX_TEXT_FILTER)] = None,
+               areas: bool = False) -> JSONResponse:
+    """The same answer as `frontlines control --at DAY --json`, from the same library calls."""
+    from frontlines.control import changes_from_store, select_changes
+    from frontlines.control.report import control_json
+
+    changes = select_changes(changes_from_store(store), country=country, admin1=admin1, place=place)
+    return JSONResponse(control_json(changes, at, areas=areas))

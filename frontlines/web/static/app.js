@@ -34,7 +34,7 @@
     const isoDate = (name) => (/^\d{4}-\d{2}-\d{2}$/.test(q.get(name) || "") ? q.get(name) : null);
     return {
       type: q.get("type") || "", actor: q.get("actor") || "", country: q.get("country") || "",
-      background: q.get("background") === "1",
+      background: q.get("background") === "1", control: q.get("control") === "1",
       from: isoDate("from"), to: isoDate("to"),
       lat: num("lat"), lon: num("lon"), z: num("z"), event: num("event"),
     };
@@ -47,6 +47,7 @@
       q.set("lat", view.lat.toFixed(4)); q.set("lon", view.lon.toFixed(4)); q.set("z", String(view.z));
     }
     if (view.background) q.set("background", "1");
+    if (view.control) q.set("control", "1");
     if (view.event !== null) q.set("event", String(view.event));
     history.replaceState(null, "", `${location.pathname}?${q}`);
   }
@@ -158,6 +159,63 @@
     refresh();
   }
 
+  // --- the control layer: who held each place on the last day of the time range ------------------
+
+  const CONTROL_STATUS_COLOURS = { contested: "#000000", uncertain: "#9e9e9e" };
+  const HOLDER_PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d"];
+  const controlLayer = L.layerGroup();
+  let controlController = null;
+
+  function holderColour(holder) {
+    let hash = 0;
+    for (const ch of holder) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+    return HOLDER_PALETTE[hash % HOLDER_PALETTE.length];
+  }
+
+  function controlLabel(state) {
+    // A DOM node, not a string: Leaflet would parse a string tooltip as HTML.
+    const label = document.createElement("span");
+    const who = state.status === "held" ? state.holder : state.status;
+    const since = state.since ? ` since ${state.since.date || state.since.window[0]}` : "";
+    label.textContent = `${state.place.name}: ${who}${since}`;
+    return label;
+  }
+
+  async function loadControl() {
+    controlLayer.clearLayers();
+    document.body.dataset.controlPlaces = "0";
+    if (!view.control) return;
+    if (controlController) controlController.abort();
+    const controller = new AbortController();
+    controlController = controller;
+    const day = view.to || isoOf(Number($("t-to").max));
+    const params = new URLSearchParams({ at: day });
+    if (view.country) params.set("country", view.country);
+    const answer = await getJSON(`/api/control?${params}`, controller.signal);
+    if (controller !== controlController) return;
+    let drawn = 0;
+    for (const state of answer.places) {
+      const p = state.place;
+      if (state.status === "unknown" || p.latitude === null || p.longitude === null) continue;
+      const colour = CONTROL_STATUS_COLOURS[state.status] || holderColour(state.holder || "");
+      L.circleMarker([p.latitude, p.longitude], {
+        radius: 11, color: colour, weight: 3, dashArray: state.status === "held" ? null : "4 3",
+        fillColor: colour, fillOpacity: 0.15, interactive: true,
+      }).bindTooltip(controlLabel(state)).addTo(controlLayer);
+      drawn += 1;
+    }
+    document.body.dataset.controlPlaces = String(drawn);
+  }
+
+  $("f-control").checked = view.control;
+  if (view.control) controlLayer.addTo(map);
+  $("f-control").addEventListener("change", () => {
+    view.control = $("f-control").checked;
+    writeView();
+    if (view.control) controlLayer.addTo(map); else controlLayer.remove();
+    loadControl().catch(reportError);
+  });
+
   $("f-type").addEventListener("change", onFilterChange);
   $("f-country").addEventListener("change", onFilterChange);
   $("f-actor").addEventListener("change", onFilterChange);
@@ -233,6 +291,7 @@
       + (unplaced ? ` (${unplaced} without a location)` : "")
       + (features.length < total ? ` — the map draws at most ${MAX_DRAWN.toLocaleString()}; narrow the time range or filters` : ""));
     await basemap;
+    await loadControl();
     document.body.dataset.loaded = "true";
     if (view.event !== null && markers.has(view.event)) select(view.event, "url");
   }
