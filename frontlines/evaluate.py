@@ -59,11 +59,11 @@ class Counts:
 
     @property
     def precision(self) -> float:
-        return self.true_positives / self.predicted if self.predicted else 0.0
+        return _ratio(self.true_positives, self.predicted)
 
     @property
     def recall(self) -> float:
-        return self.true_positives / self.gold if self.gold else 0.0
+        return _ratio(self.true_positives, self.gold)
 
     @property
     def f1(self) -> float:
@@ -79,19 +79,19 @@ class Counts:
 
     @property
     def typed_recall(self) -> float:
-        return self.typed_true_positives / self.gold if self.gold else 0.0
+        return _ratio(self.typed_true_positives, self.gold)
 
     @property
     def place_accuracy(self) -> float:
-        return self.places_found / self.places if self.places else 0.0
+        return _ratio(self.places_found, self.places)
 
     @property
     def speaker_recall(self) -> float:
-        return self.speakers_found / self.quotes if self.quotes else 0.0
+        return _ratio(self.speakers_found, self.quotes)
 
     @property
     def day_date_accuracy(self) -> float:
-        return self.day_dated_exactly / self.day_events if self.day_events else 0.0
+        return _ratio(self.day_dated_exactly, self.day_events)
 
     def as_dict(self) -> dict[str, float | int]:
         return {
@@ -105,8 +105,12 @@ class Counts:
         }
 
 
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
 def _share_right(judged: list[tuple[float, bool]]) -> float:
-    return sum(ok for _, ok in judged) / len(judged) if judged else 0.0
+    return _ratio(sum(ok for _, ok in judged), len(judged))
 
 
 @dataclass(slots=True)
@@ -313,11 +317,11 @@ class TypeCounts:
 
     @property
     def precision(self) -> float:
-        return self.true_positives / self.predicted if self.predicted else 0.0
+        return _ratio(self.true_positives, self.predicted)
 
     @property
     def recall(self) -> float:
-        return self.true_positives / self.gold if self.gold else 0.0
+        return _ratio(self.true_positives, self.gold)
 
 
 @dataclass(slots=True)

@@ -408,8 +408,6 @@ def open_store(db: str) -> SqlStore:
     return SqlStore(db)
 
 
-
-
 def drop_all_tables(db: str) -> None:
     """Empty a database completely (tests and benchmarks start from a fresh schema)."""
     engine = create_engine(database_url(db))
