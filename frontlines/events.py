@@ -564,8 +564,9 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, ana
         actor_countries = {a.country for a in parties if a.country}
     places = _event_places(hit, sentence, clause, analysis.places, actor_countries, len(hits) == 1)
     if sub_type == "Agreement":
-        # One agreement, one record: where it applies if the text says, else the country at stake.
-        places = places[:1] or [p for p in analysis.places if p.kind == "country" and p.country == home][:1]
+        # One record per place the agreement covers ("leases for Hmeimim and Tartus"); with no
+        # place named, the country at stake.
+        places = places or [p for p in analysis.places if p.kind == "country" and p.country == home][:1]
     if not places:
         return []
     if sub_type == WITHDRAWAL:
