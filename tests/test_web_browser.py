@@ -227,6 +227,7 @@ def test_docs_page_works_offline(page: Any, site: dict[str, Any]) -> None:
 
 def test_control_layer_follows_the_time_range(page: Any, site: dict[str, Any]) -> None:
     load(page, f"{site['base']}/?control=1")
+    page.wait_for_selector("body[data-control-ready=true]", state="attached")
     day = page.locator("#to-label").inner_text()
     answer = api(site, "/api/control", at=day)
     shown = [p for p in answer["places"] if p["status"] != "unknown" and p["place"]["latitude"] is not None]

@@ -183,8 +183,8 @@
 
   async function loadControl() {
     controlLayer.clearLayers();
-    document.body.dataset.controlPlaces = "0";
     if (!view.control) return;
+    delete document.body.dataset.controlReady;
     if (controlController) controlController.abort();
     const controller = new AbortController();
     controlController = controller;
@@ -205,6 +205,7 @@
       drawn += 1;
     }
     document.body.dataset.controlPlaces = String(drawn);
+    document.body.dataset.controlReady = "true";
   }
 
   $("f-control").checked = view.control;
@@ -291,7 +292,8 @@
       + (unplaced ? ` (${unplaced} without a location)` : "")
       + (features.length < total ? ` — the map draws at most ${MAX_DRAWN.toLocaleString()}; narrow the time range or filters` : ""));
     await basemap;
-    await loadControl();
+    // The control layer loads on its own: a slow answer must not hold up the events.
+    loadControl().catch(reportError);
     document.body.dataset.loaded = "true";
     if (view.event !== null && markers.has(view.event)) select(view.event, "url");
   }
