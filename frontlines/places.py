@@ -116,7 +116,7 @@ _VICINITY_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:outskirts|suburbs?|countryside|environs|(?:\w+ern\s+)?neighbou?rhoods)\b",
     re.I)
 _ADJECTIVAL_AFTER = re.compile(r"^-(?:backed|based|led|linked|allied|aligned|affiliated|born)\b")
-_LIST_SEPARATOR = re.compile(r"^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+LIST_SEPARATOR = re.compile(r"^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _CONTAINER_BETWEEN = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:(?:province|state|region)\s+of\s+)?)$",
                                 re.I)
 
@@ -300,7 +300,7 @@ def _listed_with_places(span: NameSpan, chosen: list[NameSpan], text: str) -> bo
     """"Gwa, Taungup, and Ann": a common word in a list of places is a place too."""
     for other in chosen:
         between = text[other.end:span.start] if other.end <= span.start else text[span.end:other.start]
-        if _LIST_SEPARATOR.match(between):
+        if LIST_SEPARATOR.match(between):
             return True
     return False
 
@@ -350,7 +350,7 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
               or _followed_by_container(s, chosen, text)]
     # "the countryside of Aleppo and Idlib", "Aleppo and Idlib provinces": a cue covers the list.
     for left, right in zip(chosen, chosen[1:]):
-        if _LIST_SEPARATOR.match(text[left.end:right.start]) and (left.region_cue or right.region_cue):
+        if LIST_SEPARATOR.match(text[left.end:right.start]) and (left.region_cue or right.region_cue):
             left.region_cue = right.region_cue = True
     return chosen
 

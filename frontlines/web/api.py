@@ -8,7 +8,6 @@ plain dicts and sent as they are: FastAPI's generic encoder would walk 5,000 fea
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
@@ -16,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from frontlines.export import feature_collection, stored_event_json
-from frontlines.gazetteer import country_table
+from frontlines.actors import country_names
 from frontlines.store import EventQuery, Store, StoredDocument
 
 MAX_PAGE = 5000
@@ -144,16 +143,11 @@ def daily_stats(store: StoreDep, query: QueryDep) -> JSONResponse:
                          "days": list(days.values())})
 
 
-@lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
-    return {code: record.get("name", code) for code, record in country_table().items()}
-
-
 @router.get("/places", summary="Distinct event locations with their event counts, most first")
 def list_places(store: StoreDep, query: QueryDep,
                 limit: Annotated[int, Query(ge=1, le=10_000)] = 1000, offset: Offset = 0) -> JSONResponse:
     found = store.places(query)
-    names = _country_names()
+    names = country_names()
     rows = [{"location": p.location, "admin1": p.admin1, "country": p.country,
              "country_name": names.get(p.country or ""), "latitude": p.latitude,
              "longitude": p.longitude, "count": p.count} for p in found[offset:offset + limit]]
