@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,6 +33,8 @@ OVERTAKE = "Non-state actor overtakes territory"
 REGAIN = "Government regains territory"
 TRANSFER = "Non-violent transfer of territory"
 BACKGROUND_DAYS = 90
+# An undated restatement is the dated event it echoes when their days are this close.
+RESTATEMENT_DAYS = 7
 LEAD_LOOKAHEAD = 600
 LEAD_LINES = 2
 REGION_KINDS = frozenset({"governorate", "oblast", "state", "province", "region", "territory"})
@@ -74,11 +76,20 @@ REFERENCE_BETWEEN = re.compile(
 POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 PASSIVE_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.I)
+# Participles that, after a comma, tell an event's outcome rather than where it happened.
+CONSEQUENCE_VERBS = frozenset("""
+ensure allow pave force prompt mark deal raise reignite spark leave bring signal trigger open
+cause give grant enable
+""".split())
 # Clauses that hang under a trigger's verb but report something else.
 NESTED_CLAUSE_DEPS = frozenset({"conj", "advcl", "relcl", "ccomp", "acl"})
 EXCEPTION_BEFORE = re.compile(
     r"(?:except(?:ion of| for)?|excluding|apart from|other than|save for)\b[^.;]*$", re.I)
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|across|throughout|inside|over|on|at)\s+(?:the\s+)?$", re.I)
+DURATION_BEFORE = re.compile(
+    r"(?:\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)[- ]"
+    r"(?:day|week|month|year)s?(?:[- ]long)?|\b(?:days|weeks|months|years)[- ]long|"
+    r"\b(?:days|weeks|months|years) of)\s+(?:[\w-]+\s+){0,2}$", re.I)
 ONGOING = re.compile(r"\b(?:has|have) been\b|\bcontinu(?:es|ing)\b|\bongoing\b", re.I)
 DATELINE_BEFORE = re.compile(r"^\s*(?:\([^)]*\)\s*)?[A-Z][\w .'’-]{1,40},\s*$")
 # "KHARTOUM, Aug 28 (IANS) -": where the story was filed, not where anything happened.
@@ -178,6 +189,15 @@ def _is_unrealised(token: Token) -> bool:
     return False
 
 
+def _is_campaign(hit: TriggerHit, text: str) -> bool:
+    """A noun trigger given a duration names a campaign, not an event on a day and at a place.
+
+    "The six-month offensive in Maungdaw has granted the AA control", "after months of intense
+    fighting": what the campaign achieved is reported on its own.
+    """
+    return hit.trigger.noun and bool(DURATION_BEFORE.search(text[max(0, hit.start - 40):hit.start]))
+
+
 def _clause_head(token: Token) -> Token:
     node = token
     while node.pos_ not in {"VERB", "AUX"} and node.head.i != node.i:
@@ -212,6 +232,9 @@ def _is_separate_clause(verb: Token) -> bool:
     """
     if verb.dep_ == "conj":
         return True
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.lemma_ in CONSEQUENCE_VERBS \
+            and verb.i > 0 and verb.doc[verb.i - 1].text == ",":
+        return True  # ", ensuring its presence on the Mediterranean coast": an outcome, elsewhere
     has_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in verb.children)
     return verb.dep_ in NESTED_CLAUSE_DEPS and has_subject
 
@@ -323,12 +346,18 @@ class EventDate:
     window: tuple[date, date] | None
     from_text: bool
     ongoing: bool = False
+    # The date is stated in the event's own clause or in the sentence just before it, not
+    # borrowed from elsewhere in the sentence, from further back, from the next paragraph or from
+    # the publication date.
+    stated: bool = False
 
 
 def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
                 dates: Sequence[DateMention], published: date | None) -> EventDate:
     """The date of one event; `dates` are the document's resolved mentions, datelines left out."""
     text = text_of(sentence.doc)
+    if _is_open_ended(hit.token, sentence):
+        return EventDate(None, "unknown", None, False, ongoing=True)
     usable = dates
     in_sentence = [m for m in usable if sentence.start_char <= m.start < sentence.end_char]
     governing = {hit.token.i, *(t.i for t in hit.token.ancestors)}
@@ -336,19 +365,23 @@ def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
     # ("Earlier today, the army reported that rebels entered Aleppo"), not off a nested clause
     # ("after an attack that began two days earlier").
     own = [m for m in in_sentence if _date_head(sentence.doc, m) in governing]
-    pool = own or [m for m in in_sentence if _within(m.start, m.end, clause)] or in_sentence
+    stated = own or [m for m in in_sentence if _within(m.start, m.end, clause)]
+    pool = stated or in_sentence
     if pool:
         best = min(pool, key=lambda m: min(abs(m.start - hit.end), abs(hit.start - m.end)))
         ongoing = lead_word(text, best) == "since" and bool(ONGOING.search(sentence.text))
-        return EventDate(best.date, best.precision, best.window, True, ongoing)
+        return EventDate(best.date, best.precision, best.window, True, ongoing, bool(stated))
     if _after_clause(hit.token) and published:
         # "This comes after insurgents captured Aleppo": a prior event given no time at all.
         return EventDate(date(published.year, 1, 1), "year", None, False)
     earlier = [m for m in usable if m.end <= sentence.start_char and _is_recent(m, published)]
     if earlier:
-        # The narrative date: the story goes on from the last day it named.
+        # The narrative date: the story goes on from the last day it named. Named in the sentence
+        # just before, it is the day the narrative is on; named further back, it is a guess.
         anchor = earlier[-1]
-        return EventDate(anchor.date, anchor.precision, anchor.window, True)
+        previous = sentence.doc[sentence.start - 1].sent if sentence.start else sentence
+        return EventDate(anchor.date, anchor.precision, anchor.window, True,
+                         stated=anchor.end > previous.start_char)
     later = [m for m in usable if sentence.end_char <= m.start < sentence.end_char + LEAD_LOOKAHEAD
              and _is_recent(m, published)]
     if later and not _past_the_lead(text, sentence.start_char):
@@ -357,6 +390,13 @@ def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
     if published:
         return EventDate(published, "day", None, False)
     return EventDate(None, "unknown", None, False)
+
+
+def _is_open_ended(token: Token, sentence: Span) -> bool:
+    """"The campaign has been ongoing since the launch of Operation 1027, resulting in the capture
+    of Shan State": what a campaign has done since some point, not an event on a day."""
+    return bool(ONGOING.search(sentence.text)) and any(
+        child.lower_ == "since" for node in (token, *token.ancestors) for child in node.children)
 
 
 def _past_the_lead(text: str, offset: int) -> bool:
@@ -422,7 +462,7 @@ def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str,
 
     def rank(m: ActorMention) -> tuple[int, int]:
         ids = token_ids(m)
-        if PASSIVE_AGENT_BEFORE.search(text[max(0, m.start - 8):m.start]):
+        if PASSIVE_AGENT_BEFORE.search(text[max(0, m.start - 8):m.start]) and _is_agent_of(hit, ids):
             return (0, 0)
         if ids & subject_heads:
             return (1, abs(hit.start - m.start))
@@ -442,6 +482,17 @@ def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str,
     side1 = _distinct(side1)
     side2 = [a for a in _distinct(m.actor for m in ranked) if a not in side1]
     return side1, side2
+
+
+def _is_agent_of(hit: TriggerHit, ids: set[int]) -> bool:
+    """True when the "by" before these tokens hangs off the trigger or a word above it.
+
+    "shelled by the RSF" names the shelling's agent; "airstrikes ... during its siege by Assad's
+    regime" names the siege's.
+    """
+    doc = hit.token.doc
+    governing = {hit.token.i, *(t.i for t in hit.token.ancestors)}
+    return any(doc[i].head.lower_ == "by" and doc[i].head.head.i in governing for i in ids)
 
 
 def _distinct(actors: Iterable[Actor]) -> list[Actor]:
@@ -507,7 +558,8 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
     for sentence in doc.sents:
         if _is_headline(sentence, analysis.document.title):
             continue  # a headline sums up the body, where each event is stated with its details
-        hits = [h for h in _find_triggers(sentence) if not _is_unrealised(h.token)]
+        hits = [h for h in _find_triggers(sentence)
+                if not _is_unrealised(h.token) and not _is_campaign(h, text)]
         for dominant in DOMINANT_SUB_TYPES:
             if any(h.trigger.sub_event_type == dominant for h in hits):
                 hits = [h for h in hits if h.trigger.sub_event_type == dominant
@@ -530,7 +582,7 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
         for hit in hits:
             events += _events_for_hit(hit, hits, sentence, analysis, home, published, dates,
                                       lead_group)
-    return _fold(events, published)
+    return _drop_restatements(_fold(events))
 
 
 def _lead_group(mentions: Sequence[ActorMention]) -> Actor | None:
@@ -564,8 +616,10 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, ana
         actor_countries = {a.country for a in parties if a.country}
     places = _event_places(hit, sentence, clause, analysis.places, actor_countries, len(hits) == 1)
     if sub_type == "Agreement":
-        # One record per place the agreement covers ("leases for Hmeimim and Tartus"); with no
-        # place named, the country at stake.
+        # One record per place the agreement covers ("leases for Hmeimim and Tartus"), not where
+        # the parties met ("an agreement in Astana to establish a de-escalation zone in Idlib");
+        # with no place named, the country at stake.
+        places = [p for p in places if p.country == home] or places
         places = places or [p for p in analysis.places if p.kind == "country" and p.country == home][:1]
     if not places:
         return []
@@ -664,11 +718,11 @@ def _record(hit: TriggerHit, sentence: Span, place: Place, sub_type: str, event_
         location=place.name, admin1=place.admin1, country=place.country,
         latitude=lat, longitude=lon, geo_precision=precision, geonameid=place.geonameid,
         fatalities=_fatalities(sentence.text), confidence=round(confidence, 3),
-        background=background,
+        background=background, date_stated=when.stated,
     )
 
 
-def _fold(events: list[EventRecord], published: date | None) -> list[EventRecord]:
+def _fold(events: list[EventRecord]) -> list[EventRecord]:
     """Apply ACLED's one-event rules within a document.
 
     The same type, place and day is one event. A takeover absorbs fighting and a no-fight transfer
@@ -685,10 +739,49 @@ def _fold(events: list[EventRecord], published: date | None) -> list[EventRecord
         key = (event.sub_event_type, event.location, event.latitude, event.longitude, event.event_date)
         if key in kept:
             first = kept[key]
+            if event.date_stated and not first.date_stated:
+                # The sentence that states the date is the better evidence for the event.
+                kept[key], first, event = event, event, first
             if event.fatalities and (first.fatalities or 0) < event.fatalities:
                 first.fatalities = event.fatalities
             first.confidence = max(first.confidence, event.confidence)
             continue
         kept[key] = event
-    del published
     return list(kept.values())
+
+
+def _drop_restatements(events: list[EventRecord]) -> list[EventRecord]:
+    """Leave out events that restate, with no date of their own, an event dated elsewhere.
+
+    A lead sums up what later paragraphs tell with dates ("regaining control over large parts of
+    Aleppo" before "the capture of Aleppo city ... by November 29"), and analysis goes back over it
+    ("the opposition succeeded in recapturing towns in the rural areas of Aleppo"). Such a sentence
+    borrows a date from afar; where the article dates an event of the same type at the same place
+    (same name, same precision: a province's countryside is not its capital) within
+    RESTATEMENT_DAYS of that borrowed date, it is that event told again. An event told twice
+    without its date is one event too.
+    """
+    def place_of(event: EventRecord) -> tuple:
+        return event.event_type, event.location, event.geo_precision
+
+    dated: dict[tuple, list[EventRecord]] = defaultdict(list)
+    for event in events:
+        if event.date_stated and event.event_date is not None:
+            dated[place_of(event)].append(event)
+    kept = []
+    for event in events:
+        if not event.date_stated or event.event_date is None:
+            told = dated[place_of(event)]
+            if any(_restates(event, other) for other in told):
+                continue
+            told.append(event)
+        kept.append(event)
+    return kept
+
+
+def _restates(event: EventRecord, dated: EventRecord) -> bool:
+    if event.event_date is None or dated.event_date is None:
+        return False
+    first, last = event.date_window or (event.event_date, event.event_date)
+    slack = timedelta(days=RESTATEMENT_DAYS)
+    return first - slack <= dated.event_date <= last + slack

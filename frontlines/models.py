@@ -145,6 +145,9 @@ class EventRecord:
     confidence: float = 0.5
     # History the article tells as background rather than news it reports.
     background: bool = False
+    # False when the date is neither stated with the event nor in the sentence just before it but
+    # borrowed from further away or from the publication date (used within one analysis; not stored).
+    date_stated: bool = True
 
 
 @dataclass(slots=True)

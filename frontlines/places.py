@@ -101,7 +101,8 @@ _RUN_WORD_RE = re.compile(rf"{_PARTICLE}?[^\s-]+(?:-[a-z][^\s-]*)*")
 _POSSESSIVE_RE = re.compile(r"(?:['’‘]s?)?$")
 
 _REGION_BEFORE = re.compile(
-    r"(?:province|governorate|oblast|region|state|countryside)\s+of\s+(?:the\s+)?$", re.I)
+    r"(?:province|governorate|oblast|region|state|countryside|rural (?:areas?|parts|districts))\s+of\s+(?:the\s+)?$",
+    re.I)
 _REGION_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:(?:northern|southern|eastern|western|northeastern|northwestern|southeastern|"
     r"southwestern|northwest|northeast|southwest|southeast|north|south|east|west|rural|central)\s+)?"
@@ -176,7 +177,10 @@ def _blocked_ranges(doc: Doc, *, embedded: bool = False
     for ent in doc.ents:
         words = {w.lower().strip("’'") for w in ent.text.split()}
         if ent.label_ in NOT_PLACE_LABELS:
-            persons.append((ent.start_char, ent.end_char))
+            # A possessive ends the name NER ran on ("Aleppo’s eastern" as a work of art): what
+            # follows it is not part of that name, so it cannot bar the name itself.
+            cut = next((t.idx for t in ent if t.tag_ == "POS"), ent.end_char)
+            persons.append((ent.start_char, cut))
         elif ent.label_ == "ORG" and words & ORG_WORDS and not embedded:
             # Only up to the organisation word: NER often runs an organisation into the words
             # after it ("The Rapid Support Forces shelled El Fasher").

@@ -119,3 +119,47 @@ def test_threats_hypotheticals_and_disasters_yield_no_event(text):
 
 def test_an_event_without_a_place_is_not_coded():
     assert _events("Rebels captured dozens of soldiers on Friday.", date(2024, 12, 1)) == []
+
+
+def test_a_lead_that_restates_a_dated_takeover_adds_no_second_event():
+    text = ("Rebels have shifted the balance of power by regaining control over Saraqib.\n"
+            "Opposition fighters captured Saraqib on November 29 after a week of clashes.\n"
+            "Through the operation, the opposition succeeded in recapturing Saraqib and nearby villages.\n")
+    takeovers = [e for e in _events(text, date(2024, 12, 4)) if e.event_type == "Battles"]
+    assert [(e.location, e.event_date) for e in takeovers] == [("Saraqib", date(2024, 11, 29))]
+    assert "November 29" in takeovers[0].evidence
+
+
+def test_the_narrative_day_of_the_sentence_before_dates_a_new_event_at_the_same_place():
+    text = ("Rebels launched an incursion on Wednesday into a dozen villages in the province of Aleppo.\n"
+            "On Friday they entered the city of Aleppo.\n"
+            "The army said it continued to confront the insurgents' push into the countryside of Aleppo.\n")
+    clashes = [e for e in _events(text, date(2024, 11, 29)) if e.geo_precision == 3]
+    assert sorted(e.event_date for e in clashes) == [date(2024, 11, 27), date(2024, 11, 29)]
+
+
+def test_a_campaign_given_a_duration_or_running_since_a_date_is_not_an_event():
+    text = ("The six-month offensive in Maungdaw has now granted the Arakan Army control of Buthidaung.\n"
+            "The campaign has been ongoing since the launch of Operation 1027, resulting in the capture "
+            "of large swathes of northern Shan State.\n")
+    assert _events(text, date(2024, 12, 9)) == []
+
+
+def test_an_agreement_is_placed_where_it_applies_not_where_it_was_signed():
+    text = ("In mid-September 2017, Turkiye, Russia and Iran reached an agreement in Astana to establish a "
+            "de-escalation zone in Idlib, Syria.\n")
+    agreements = [e for e in _events(text, date(2017, 9, 20)) if e.sub_event_type == "Agreement"]
+    assert [e.country for e in agreements] == ["SY"]
+
+
+def test_an_outcome_told_after_a_comma_is_not_where_the_event_happened():
+    text = ("In 2017, Moscow secured long-term leases for the naval base in Tartus, ensuring its presence "
+            "on the Mediterranean coast for 49 years.\n")
+    assert [e.location for e in _events(text, date(2017, 6, 1))] == ["Ţarţūs"]
+
+
+def test_by_after_a_noun_below_the_trigger_names_that_noun_s_agent():
+    text = ("In 2016, Russian airstrikes on Aleppo’s eastern neighborhoods during its siege by Assad’s regime "
+            "forced opposition forces out.\n")
+    strikes = [e for e in _events(text, date(2016, 12, 30)) if e.sub_event_type == "Air/drone strike"]
+    assert [(e.location, e.actor1) for e in strikes] == [("Aleppo", "Military Forces of Russia")]
