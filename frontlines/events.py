@@ -92,9 +92,13 @@ DURATION_BEFORE = re.compile(
     r"\b(?:days|weeks|months|years) of)\s+(?:[\w-]+\s+){0,2}$", re.I)
 ONGOING = re.compile(r"\b(?:has|have) been\b|\bcontinu(?:es|ing)\b|\bongoing\b", re.I)
 DATELINE_BEFORE = re.compile(r"^\s*(?:\([^)]*\)\s*)?[A-Z][\w .'’-]{1,40},\s*$")
-# "KHARTOUM, Aug 28 (IANS) -": where the story was filed, not where anything happened.
+# "KHARTOUM, Aug 28 (IANS) -", "KABUL (AFP) -", "NAIROBI, Kenya (AP) —", "DHAKA:": where the story
+# was filed. It says where an event happened only when the lead names no other place.
 DATELINE_PLACE = re.compile(
-    r"^[ \t]*(?:\([^)\n]*\)[ \t]*)?([A-Z][\w .'’-]{1,40}),[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Z][a-z]{2,8})",
+    r"^[ \t]*(?:\([^)\n]*\)[ \t]*)?(?:"
+    r"([A-Z][\w .'’-]{1,40}),[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Z][a-z]{2,8})"
+    r"|([A-Z][A-Z'’.-]+(?:[ \t][A-Z][A-Z'’.-]+){0,3})(?:,[ \t]*[A-Z][\w.]*(?:[ \t][A-Z][\w.]*){0,2})?"
+    r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:[-–—:]|(?=\n)))",
     re.M)
 CAPITALS = {
     "Moscow": "RU", "the Kremlin": "RU", "Kremlin": "RU", "Ankara": "TR", "Tehran": "IR",
@@ -260,7 +264,7 @@ def _within(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
 def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
                   places: Sequence[Place], actor_countries: set[str], lone: bool) -> list[Place]:
     text = text_of(sentence.doc)
-    datelines = [m.span(1) for m in DATELINE_PLACE.finditer(text, sentence.start_char, sentence.end_char)]
+    datelines = [_dateline_span(m) for m in DATELINE_PLACE.finditer(text, sentence.start_char, sentence.end_char)]
     in_sentence = [p for p in places if p.resolved and sentence.start_char <= p.start < sentence.end_char
                    and not _within(p.start, p.end, datelines)
                    and not EXCEPTION_BEFORE.search(text[sentence.start_char:p.start])
@@ -297,6 +301,37 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
     for place in chosen:
         unique.setdefault((place.name, place.latitude, place.longitude), place)
     return list(unique.values())
+
+
+def _dateline_span(match: re.Match[str]) -> tuple[int, int]:
+    return match.span(1) if match.group(1) else match.span(2)
+
+
+def _dateline_place(text: str, places: Sequence[Place], title: str | None) -> tuple[Place, int] | None:
+    """The place a story was filed from, and where its lead ends (the end of the dateline's line).
+
+    Only the first line of the body (after the headline) can carry a dateline.
+    """
+    start = len(title) if title and text.startswith(title) else 0
+    start = len(text) - len(text[start:].lstrip())
+    match = DATELINE_PLACE.match(text, start)
+    if match is None:
+        return None
+    first, last = _dateline_span(match)
+    place = next((p for p in places if p.resolved and first <= p.start and p.end <= last), None)
+    if place is None:
+        return None
+    line_end = text.find("\n", match.end())
+    return place, len(text) if line_end == -1 else line_end
+
+
+def _told_from_dateline(sentence: Span, article: Article) -> bool:
+    """True for a lead sentence that names no place finer than a country but its dateline's."""
+    if article.dateline is None or sentence.start_char >= article.dateline[1]:
+        return False
+    filed_from = article.dateline[0]
+    return not any(p is not filed_from and p.resolved and p.kind not in {"country", "continent"}
+                   and sentence.start_char <= p.start < sentence.end_char for p in article.analysis.places)
 
 
 def _with_listed(chosen: list[Place], candidates: list[Place], text: str) -> list[Place]:
@@ -546,14 +581,26 @@ def _fatalities(text: str) -> int | None:
 # --- the stage ---------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class Article:
+    """What the whole article says, worked out once before any of its sentences is coded."""
+
+    analysis: Analysis
+    published: date | None
+    home: str | None  # the country the article is about
+    dates: list[DateMention]  # resolved date mentions, datelines left out
+    lead_group: Actor | None
+    dateline: tuple[Place, int] | None  # the place the story was filed from, and the lead's end
+
+
 def extract_events(analysis: Analysis) -> list[EventRecord]:
     """The stage's entry point: every event the document's sentences state."""
     doc: Doc = analysis.doc
     text = text_of(doc)
-    published = analysis.document.published
-    home = main_country(analysis.places, text)
-    dates = [m for m in analysis.dates if m.date is not None and not _is_dateline(text, m)]
-    lead_group = _lead_group(analysis.actors)
+    article = Article(
+        analysis, analysis.document.published, main_country(analysis.places, text),
+        [m for m in analysis.dates if m.date is not None and not _is_dateline(text, m)],
+        _lead_group(analysis.actors), _dateline_place(text, analysis.places, analysis.document.title))
     events: list[EventRecord] = []
     for sentence in doc.sents:
         if _is_headline(sentence, analysis.document.title):
@@ -580,8 +627,7 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
             # "took Homs after government forces withdrew": one takeover, not two events.
             hits = [h for h in hits if h.trigger.sub_event_type != WITHDRAWAL]
         for hit in hits:
-            events += _events_for_hit(hit, hits, sentence, analysis, home, published, dates,
-                                      lead_group)
+            events += _events_for_hit(hit, hits, sentence, article)
     return _drop_restatements(_fold(events))
 
 
@@ -596,14 +642,14 @@ def _is_headline(sentence: Span, title: str | None) -> bool:
     return bool(title) and sentence.start_char == 0 and sentence.text.strip() == title.strip()
 
 
-def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, analysis: Analysis,
-                    home: str | None, published: date | None,
-                    dates: Sequence[DateMention], lead_group: Actor | None) -> list[EventRecord]:
+def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, article: Article
+                    ) -> list[EventRecord]:
+    analysis, home, published = article.analysis, article.home, article.published
     text = text_of(sentence.doc)
     clause = _clause_range(hit, hits) or [(sentence.start_char, sentence.end_char)]
     mentions = [a for a in analysis.actors if sentence.start_char <= a.start < sentence.end_char]
     side1, side2 = _assign_actors(hit, mentions, text, clause)
-    when = _event_date(hit, sentence, clause, dates, published)
+    when = _event_date(hit, sentence, clause, article.dates, published)
     if when.ongoing:
         return []
     sub_type, event_type = hit.trigger.sub_event_type, hit.trigger.event_type
@@ -615,6 +661,8 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, ana
             side2 = [government_of(home)]
         actor_countries = {a.country for a in parties if a.country}
     places = _event_places(hit, sentence, clause, analysis.places, actor_countries, len(hits) == 1)
+    if not places and _told_from_dateline(sentence, article):
+        places = [article.dateline[0]]  # "DHAKA: Hundreds of students staged a sit-in ..."
     if sub_type == "Agreement":
         # One record per place the agreement covers ("leases for Hmeimim and Tartus"), not where
         # the parties met ("an agreement in Astana to establish a de-escalation zone in Idlib");
@@ -630,10 +678,10 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, ana
         s1, s2 = list(side1), list(side2)
         st, et = sub_type, event_type
         if st == TERRITORY:
-            if not s1 and lead_group is not None and lead_group not in s2:
+            if not s1 and article.lead_group is not None and article.lead_group not in s2:
                 # "The capture of Maungdaw ...": no taker in the sentence; the armed group the
                 # article is about is the one taking ground.
-                s1 = [lead_group]
+                s1 = [article.lead_group]
             st, s1, s2 = _territory(s1, s2, place.country or home)
         if (st in {OVERTAKE, REGAIN} or (st == "Armed clash" and not hit.trigger.noun)) \
                 and NO_FIGHT.search(sentence.text):
