@@ -37,7 +37,7 @@ from frontlines.models import DateMention, DatePrecision
 if TYPE_CHECKING:  # spaCy is heavy; only the type is needed here
     from spacy.tokens import Doc
 
-__all__ = ["anchor_before", "lead_word", "mentions_between", "resolve_dates"]
+__all__ = ["anchor_before", "is_report_date", "lead_word", "mentions_between", "resolve_dates"]
 
 # --------------------------------------------------------------------------------------------
 # Word lists (data). Keys are lower case with single spaces; `_key()` normalises matched text.
@@ -339,10 +339,15 @@ class _Context:
     seen: list[DateMention]
 
     def narrative_base(self, unit: str) -> date | None:
-        """The latest earlier mention at least as fine as `unit`, else the publication date."""
+        """The latest earlier mention at least as fine as `unit`, else the publication date.
+
+        The day a source spoke ("residents said on Tuesday") is not a day of the story: "the
+        following day" counts from the events told, not from the reporting.
+        """
         rank = PRECISION_RANK[unit]
         for mention in reversed(self.seen):
-            if mention.date is not None and PRECISION_RANK[mention.precision] <= rank:
+            if mention.date is not None and PRECISION_RANK[mention.precision] <= rank \
+                    and not is_report_date(self.text, mention):
                 return mention.date
         return self.published
 
@@ -421,6 +426,13 @@ def _resolve_day_range(m: re.Match[str], ctx: _Context) -> _Value | None:
 
 def _resolve_month_year(m: re.Match[str], ctx: _Context) -> _Value | None:
     return _month_value(int(m["year"]), _month_number(m["month"]), m["part"], True)
+
+
+def _resolve_month_relative_year(m: re.Match[str], ctx: _Context) -> _Value | None:
+    if ctx.published is None:
+        return _unknown(False)
+    year = ctx.published.year + {"last": -1, "this": 0, "next": 1}[m["rel"].lower()]
+    return _month_value(year, _month_number(m["month"]), m["part"], False)
 
 
 def _resolve_month_alone(m: re.Match[str], ctx: _Context) -> _Value | None:
@@ -593,6 +605,14 @@ _RULES: tuple[_Rule, ...] = (
         "month_year",
         re.compile(rf"(?:\b{_MONTH_PART}[\s-]+)?\b{_MONTH},?\s+(?:of\s+)?(?P<year>{_YEAR})\b"),
         _resolve_month_year,
+    ),
+    # "February last year", "in March this year", "late November of last year"
+    _Rule(
+        "month_relative_year",
+        re.compile(
+            rf"(?:\b{_MONTH_PART}[\s-]+)?\b{_FULL_MONTH},?\s+(?:of\s+)?(?P<rel>(?i:last|this|next))\s+year\b"
+        ),
+        _resolve_month_relative_year,
     ),
     # "in March", "late November", "last November" (a bare "March" is too often a word)
     _Rule(
@@ -790,6 +810,17 @@ def anchor_before(mentions: list[DateMention], offset: int, *, explicit_only: bo
 def mentions_between(mentions: list[DateMention], start: int, end: int) -> list[DateMention]:
     """The mentions lying inside `[start, end)`, e.g. one sentence's."""
     return [m for m in mentions if m.start >= start and m.end <= end]
+
+
+# "residents said on Tuesday", "a military officer told AFP on Wednesday", "the ministry announced late Monday"
+_REPORTED_BEFORE = re.compile(
+    r"\b(?:said|says|told|reported|announced|confirmed|added|stated|claimed|tweeted|wrote|posted)"
+    r"(?:\s+[\w.-]+){0,3}?\s+(?:(?:late|early)\s+)?(?:on\s+)?(?:(?:late|early)\s+)?$", re.I)
+
+
+def is_report_date(text: str, mention: DateMention) -> bool:
+    """True for the day a source spoke rather than a day something happened."""
+    return bool(_REPORTED_BEFORE.search(text[max(0, mention.start - 60):mention.start]))
 
 
 def lead_word(text: str, mention: DateMention) -> str:

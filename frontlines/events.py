@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from frontlines.nlp import text_of
 from frontlines.places import LIST_SEPARATOR
 from frontlines.actors import government_of, main_country, military_of
-from frontlines.dates import lead_word
+from frontlines.dates import is_report_date, lead_word
 from frontlines.models import Actor, ActorMention, Analysis, DateMention, EventRecord, Place
 
 TERRITORY = "territory"
@@ -409,7 +409,8 @@ def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
     if _after_clause(hit.token) and published:
         # "This comes after insurgents captured Aleppo": a prior event given no time at all.
         return EventDate(date(published.year, 1, 1), "year", None, False)
-    earlier = [m for m in usable if m.end <= sentence.start_char and _is_recent(m, published)]
+    earlier = [m for m in usable if m.end <= sentence.start_char and _is_recent(m, published)
+               and not is_report_date(text, m)]
     if earlier:
         # The narrative date: the story goes on from the last day it named. Named in the sentence
         # just before, it is the day the narrative is on; named further back, it is a guess.

@@ -375,3 +375,18 @@ def test_seed_article_following_day_falls_back_to_the_narrative_date(
     sentence_start = text.index("The following day, opposition factions tightened")
     anchor = anchor_before(mentions, sentence_start)
     assert anchor is not None and (anchor.text, anchor.date) == ("November 29", d("2024-11-29"))
+
+
+def test_a_month_with_last_or_this_year_takes_that_year():
+    mentions = resolve_dates(parse("Russian forces captured Avdiivka in February last year; in late March "
+                                   "this year they reached Pokrovsk."), date(2025, 1, 6))
+    assert [(m.text, m.date, m.precision) for m in mentions] == [
+        ("February last year", date(2024, 2, 1), "month"),
+        ("late March this year", date(2025, 3, 1), "month")]
+
+
+def test_the_following_day_counts_from_the_story_not_from_the_day_a_source_spoke():
+    text = ("Jihadists attacked an army camp in Djibo on Sunday, residents said on Tuesday.\n"
+            "The following day, army drones struck a column of fighters north of Djibo.\n")
+    following = [m for m in resolve_dates(parse(text), date(2025, 5, 13)) if m.text == "The following day"]
+    assert [m.date for m in following] == [date(2025, 5, 12)]
