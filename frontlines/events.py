@@ -50,11 +50,17 @@ investigate
 # shells "releasing chlorine gas" are a chemical attack, a curfew enforced by troops is "Other".
 DOMINANT_SUB_TYPES = ("Chemical weapon", "Suicide bomb", "Other")
 # Crowds make demonstrations; armed men burning houses are destroying property.
-CROWD_WORDS = re.compile(r"\b(?:protest\w*|demonstrat\w*|rioters?|crowds?|mobs?|youths|students|residents)\b", re.I)
+CROWD_WORDS = re.compile(
+    r"\b(?:protest\w*|demonstrat\w*|rioters?|crowds?|mobs?|youths|students|residents|supporters|activists|"
+    r"marchers|mourners)\b", re.I)
+# What crowds fight with: a brawl with these and no armed group named is mob violence, not a battle.
+MOB_WEAPONS = re.compile(r"\b(?:sticks|machetes|stones|rocks|clubs|knives|iron rods|bricks|bamboo)\b", re.I)
 PROTEST_WORDS = re.compile(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|ers)?|sit-in)\b", re.I)
 VIOLENT_CROWD = re.compile(
     r"\b(?:torched|set fire|set ablaze|hurl(?:ed|ing) (?:stones|rocks|petrol bombs)|thr(?:ew|owing) (?:stones|rocks|petrol bombs)|"
-    r"stone-pelting|rioted|rioting|vandali[sz]ed|looted|burn(?:ed|t|ing) (?:tyres|tires|cars|vehicles|buildings)|ransacked|stormed)\b", re.I)
+    r"stone-pelting|rioted|rioting|vandali[sz](?:ed|ing)|looted|burn(?:ed|t|ing) (?:tyres|tires|cars|vehicles|buildings)|ransacked|stormed|"
+    r"set(?:ting)? (?:[\w-]+ ){0,4}(?:on fire|ablaze|alight)|pelt(?:ed|ing)|torch(?:ed|ing)|"
+    r"attacked (?:the )?(?:residences?|homes?|houses?|offices?|police|vehicles?))\b", re.I)
 LETHAL_FORCE = re.compile(
     r"\b(?:opened fire|fired (?:live|on|at|into)|live (?:ammunition|rounds|fire|bullets)|shot (?:dead|and killed)|"
     r"killing (?:\w+ )?(?:protesters|demonstrators)|(?:protesters|demonstrators) (?:were )?killed)\b", re.I)
@@ -67,15 +73,20 @@ NO_FIGHT = re.compile(r"\b(?:without (?:a |any )?(?:fight|fighting|resistance|a 
 FIGHTING_WORDS = re.compile(
     r"\b(?:broke through|breach(?:ed|ing)|clash(?:es|ed)|fighting|battles?|assault|stormed|"
     r"captured|seized|offensive|attack(?:ed)?)\b", re.I)
-DIRECTION_BEFORE = re.compile(r"\b(?:toward|towards|to the (?:north|south|east|west) of|headed for|heading for|bound for|(?:road|highway|route|motorway)s? (?:between|from|linking|connecting|to))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+DIRECTION_BEFORE = re.compile(r"\b(?:toward|towards|to the (?:north|south|east|west) of|headed for|heading for|bound for|(?:road|highway|route|motorway)s? (?:from|linking|connecting|to))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 NOUN_OBJECT_BETWEEN = re.compile(r"^\s*(?:the\s+)?(?:(?:city|town|village|strategic city|key city|provincial capital)\s+of\s+)?$", re.I)
 REFERENCE_BETWEEN = re.compile(
-    r"^(?:\s+camp)?,?\s*(?:(?:just|some|about|\d+\s*(?:km|kilometres|kilometers|miles))\s+)?"
+    r"^(?:\s+camp)?,?\s*(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
+    r"(?:[\d.,]+\s*(?:km|kilometres|kilometers|miles|nautical miles)\s+)?"
     r"(?:near|outside|in|(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of)"
     r"\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
+BETWEEN_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|axis)s?\s+between\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+AND_BETWEEN = re.compile(r"^\s+and\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 PASSIVE_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.I)
+# Verbs of saying: their subject reports an event, it does not take part in it.
+SPEECH_VERBS = frozenset("say tell report announce confirm add state claim quote cite allege".split())
 # Participles that, after a comma, tell an event's outcome rather than where it happened.
 CONSEQUENCE_VERBS = frozenset("""
 ensure allow pave force prompt mark deal raise reignite spark leave bring signal trigger open
@@ -283,11 +294,14 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
                                  in_sentence, text)
         after = [p for p in in_clause if p.start >= hit.end]
         # Borrow the sentence's places only when nothing else in it could claim them.
-        alone = lone and _clause_head(hit.token).dep_ not in {"relcl", "acl"}
+        alone = lone and _clause_head(hit.token).dep_ != "relcl"
         chosen = after or in_clause or (in_sentence if alone else [])
-    # "Abu Shouk camp, north of El Fasher": the second name only says where the first one is.
+    # "Abu Shouk camp, north of El Fasher": the second name only says where the first one is; so
+    # does the far end of "the road between Boni and Hombori", where ACLED codes the first town.
     chosen = [p for p in chosen if not any(
-        q.end <= p.start and REFERENCE_BETWEEN.match(text[q.end:p.start]) for q in chosen)]
+        q.end <= p.start and (REFERENCE_BETWEEN.match(text[q.end:p.start])
+                              or (BETWEEN_BEFORE.search(text[max(0, q.start - 30):q.start])
+                                  and AND_BETWEEN.match(text[q.end:p.start]))) for q in chosen)]
     finer = [p for p in chosen if p.kind not in {"country", "continent"}]
     if finer:
         chosen = [p for p in finer if not any(_contains(p, q) for q in finer if q is not p)]
@@ -516,8 +530,16 @@ def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str,
     side1 = side1[:1] + [a for m in ranked[1:] if rank(m)[0] < 3 for a in [m.actor]
                          if a not in side1[:1] and a.inter == (side1[0].inter if side1 else a.inter)]
     side1 = _distinct(side1)
-    side2 = [a for a in _distinct(m.actor for m in ranked) if a not in side1]
+    # "..., police said": whoever only reports the event is no party to it.
+    side2 = [a for a in _distinct(m.actor for m in ranked if not _only_reports(hit, token_ids(m)))
+             if a not in side1]
     return side1, side2
+
+
+def _only_reports(hit: TriggerHit, ids: set[int]) -> bool:
+    """True when the mention is the subject of a verb of saying: the source, not the target."""
+    doc = hit.token.doc
+    return any(doc[i].dep_ == "nsubj" and doc[i].head.lemma_ in SPEECH_VERBS for i in ids)
 
 
 def _is_agent_of(hit: TriggerHit, ids: set[int]) -> bool:
@@ -622,8 +644,14 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
             stopped = {t.i for h in disrupting for t in _clause_head(h.token).subtree}
             hits = [h for h in hits if h in disrupting or h.token.i not in stopped]
         if any(h.trigger.event_type in {"Protests", "Riots"} for h in hits):
-            # Arrests and force at a protest are how it ended, coded in the protest's sub-type.
-            hits = [h for h in hits if h.trigger.sub_event_type not in {"Arrests", "Attack"}]
+            # Arrests and force at a protest are how it ended, coded in the protest's sub-type;
+            # a crowd storming or clashing is a demonstration, never a battle.
+            folded = {"Arrests", "Attack"} | ({"Armed clash"} if CROWD_WORDS.search(sentence.text) else set())
+            hits = [h for h in hits if h.trigger.sub_event_type not in folded]
+        if any(h.trigger.event_type == "Explosions/Remote violence" for h in hits):
+            # "twin blasts that killed 84 people": the explosion is the event; its victims make it
+            # no separate attack on civilians.
+            hits = [h for h in hits if h.trigger.sub_event_type != "Attack"]
         if any(h.trigger.sub_event_type == TERRITORY for h in hits):
             # "took Homs after government forces withdrew": one takeover, not two events.
             hits = [h for h in hits if h.trigger.sub_event_type != WITHDRAWAL]
@@ -698,6 +726,12 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
             s2 = [a for a in s2 if a not in s1 and a not in crowd] if et == "Protests" else s2
         elif et == "Violence against civilians" and s1 and s1[0].inter in {5, 7}:
             st, et = "Mob violence", "Riots"  # "residents beat a man to death": a crowd, not an armed group
+        elif st == "Armed clash" and s2 and all(a.inter == 7 for a in s2) and not any(a.inter == 7 for a in s1):
+            # "Gunmen stormed the town, shooting people in their homes": one side is unarmed.
+            st, et = "Attack", "Violence against civilians"
+        elif st == "Armed clash" and MOB_WEAPONS.search(sentence.text) and not any(
+                a.inter in {1, 2, 3} and not a.name.startswith("Unidentified") for a in s1 + s2):
+            st, et = "Mob violence", "Riots"  # "rival supporters fought with sticks and machetes"
         if not s1 and et in {"Battles", "Explosions/Remote violence", "Violence against civilians"}:
             s1 = [Actor(f"Unidentified Armed Group ({place.country})", 3, place.country)]
         records.append(_record(hit, sentence, place, st, et, s1, s2, when, published))

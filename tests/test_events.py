@@ -163,3 +163,24 @@ def test_by_after_a_noun_below_the_trigger_names_that_noun_s_agent():
             "forced opposition forces out.\n")
     strikes = [e for e in _events(text, date(2016, 12, 30)) if e.sub_event_type == "Air/drone strike"]
     assert [(e.location, e.actor1) for e in strikes] == [("Aleppo", "Military Forces of Russia")]
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("NAIROBI, Kenya (AP) — Protesters stormed parliament on Tuesday and set part of the building on fire.\n",
+     date(2024, 6, 26), {("Riots", "Violent demonstration")}),
+    ("Members of a gang stormed the town of Saint-Marc early Thursday, shooting people in their homes.\n",
+     date(2024, 10, 4), {("Violence against civilians", "Attack")}),
+    ("One person was killed on Friday when supporters of two rival groups fought with sticks and machetes "
+     "in Narsingdi, police said.\n", date(2025, 2, 9), {("Riots", "Mob violence")}),
+    ("Two members wearing explosive belts carried out the twin blasts that killed 84 people at a memorial "
+     "in Kerman on Wednesday.\n", date(2024, 1, 4), {("Explosions/Remote violence", "Suicide bomb")}),
+])
+def test_who_is_on_each_side_decides_the_event_type(text, published, expected):
+    assert {(e.event_type, e.sub_event_type) for e in _events(text, published)} == expected
+
+
+def test_an_event_on_the_road_between_two_towns_is_coded_at_the_first():
+    text = ("Four Malian soldiers died on Monday when their vehicle struck a landmine on the road between Gao "
+            "and Ansongo.\n")
+    mines = _events(text, date(2024, 2, 7))
+    assert [(e.sub_event_type, e.location) for e in mines] == [("Remote explosive/landmine/IED", "Gao")]
