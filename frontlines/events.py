@@ -14,13 +14,14 @@ import re
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from frontlines.gazetteer import country_table
 from frontlines.nlp import text_of
 from frontlines.places import LIST_SEPARATOR
 from frontlines.actors import government_of, main_country, military_of
@@ -82,6 +83,11 @@ REFERENCE_BETWEEN = re.compile(
     r"\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
 BETWEEN_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|axis)s?\s+between\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 AND_BETWEEN = re.compile(r"^\s+and\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
+ANAPHORIC_PLACE = re.compile(
+    r"\b(?:in|into|inside|across|at|on|near|around|outside|of|(?P<near>(?:outskirts|edge|edges|suburbs?|"
+    r"vicinity|entrance|outside) of))\s+the\s+(?P<noun>capital|town|city|village)\b(?!\s+(?:of|hall|council|centre|center)\b)",
+    re.I)
+TOWN_KINDS = frozenset({"city", "town", "village", "camp"})
 POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 PASSIVE_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.I)
@@ -337,6 +343,32 @@ def _dateline_place(text: str, places: Sequence[Place], title: str | None) -> tu
         return None
     line_end = text.find("\n", match.end())
     return place, len(text) if line_end == -1 else line_end
+
+
+def _place_referred_to(sentence: Span, clause: list[tuple[int, int]], article: Article) -> list[Place]:
+    """The place "the capital" or "the town" stands for, when the article named it before.
+
+    "In the capital, police exchanged fire with gangs": the capital of the country the article is
+    about. "on the outskirts of the town": the last town named before the sentence.
+    """
+    text = text_of(sentence.doc)
+    match = next((m for m in ANAPHORIC_PLACE.finditer(text, sentence.start_char, sentence.end_char)
+                  if _within(m.start("noun"), m.end("noun"), clause)), None)
+    if match is None:
+        return []
+    earlier = [p for p in article.analysis.places if p.resolved and p.start < sentence.start_char]
+    noun = match.group("noun").lower()
+    if noun == "capital":
+        capital = country_table().get(article.home or "", {}).get("capital")
+        found = [p for p in article.analysis.places if p.resolved and capital and p.name == capital]
+    else:
+        found = [p for p in earlier if p.kind in TOWN_KINDS and p.country == article.home]
+    if not found:
+        return []
+    place = found[-1]
+    if match.group("near"):
+        place = replace(place, vicinity=True)
+    return [place]
 
 
 def _told_from_dateline(sentence: Span, article: Article) -> bool:
@@ -690,6 +722,8 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
             side2 = [government_of(home)]
         actor_countries = {a.country for a in parties if a.country}
     places = _event_places(hit, sentence, clause, analysis.places, actor_countries, len(hits) == 1)
+    if not places:
+        places = _place_referred_to(sentence, clause, article)
     if not places and _told_from_dateline(sentence, article):
         places = [article.dateline[0]]  # "DHAKA: Hundreds of students staged a sit-in ..."
     if sub_type == "Agreement":

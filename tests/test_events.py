@@ -184,3 +184,12 @@ def test_an_event_on_the_road_between_two_towns_is_coded_at_the_first():
             "and Ansongo.\n")
     mines = _events(text, date(2024, 2, 7))
     assert [(e.sub_event_type, e.location) for e in mines] == [("Remote explosive/landmine/IED", "Gao")]
+
+
+def test_the_capital_and_the_town_stand_for_places_named_before():
+    text = ("PORT-AU-PRINCE, Haiti (AP) — Hundreds of residents of Saint-Marc marched through the town on Friday.\n"
+            "Police arrested two suspected gang members at a checkpoint on the edge of the town the same afternoon.\n"
+            "In the capital, police officers exchanged fire with gang members on Wednesday.\n")
+    events = {e.sub_event_type: e for e in _events(text, date(2024, 10, 5))}
+    assert events["Arrests"].location == "Saint-Marc" and events["Arrests"].geo_precision == 2
+    assert events["Armed clash"].location == "Port-au-Prince"
