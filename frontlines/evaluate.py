@@ -179,16 +179,32 @@ def _place_agrees(pred: EventRecord, gold: dict) -> bool:
 
 def _match(preds: Sequence[EventRecord], golds: Sequence[dict],
            agrees: Callable[[EventRecord, dict], bool]) -> dict[int, int]:
-    """Gold index -> prediction index, one to one, most confident predictions first."""
+    """Gold index -> prediction index: as many one-to-one pairs as the agreements allow.
+
+    A greedy pass can pair a gold event with the one prediction another gold event needed; Kuhn's
+    augmenting paths (a dozen lines for graphs of a few dozen events, so no graph library) find a
+    maximum matching. Required golds are matched before optional ones, and more confident
+    predictions are tried first.
+    """
     order = sorted(range(len(preds)), key=lambda i: -preds[i].confidence)
-    taken: dict[int, int] = {}
-    # Required golds claim predictions before optional ones do.
+    options = {gi: [pi for pi in order if agrees(preds[pi], golds[gi])] for gi in range(len(golds))}
+    owner: dict[int, int] = {}  # prediction index -> gold index
+
+    def claim(gi: int, visited: set[int]) -> bool:
+        for pi in options[gi]:
+            if pi in visited:
+                continue
+            visited.add(pi)
+            if pi not in owner or claim(owner[pi], visited):
+                owner[pi] = gi
+                return True
+        return False
+
+    # An augmenting path never unmatches a gold event, so optional ones matched second cannot
+    # take a prediction away from a required one.
     for gi in sorted(range(len(golds)), key=lambda g: bool(golds[g].get("optional"))):
-        for pi in order:
-            if pi not in taken.values() and agrees(preds[pi], golds[gi]):
-                taken[gi] = pi
-                break
-    return taken
+        claim(gi, set())
+    return {gi: pi for pi, gi in owner.items()}
 
 
 def _event_agrees(pred: EventRecord, gold: dict) -> bool:

@@ -34,6 +34,8 @@ OVERTAKE = "Non-state actor overtakes territory"
 REGAIN = "Government regains territory"
 TRANSFER = "Non-violent transfer of territory"
 BACKGROUND_DAYS = 90
+# A place resolved with less support than this (see places._score) is often the wrong namesake.
+FIRM_PLACE_SCORE = 7.0
 # An undated restatement is the dated event it echoes when their days are this close.
 RESTATEMENT_DAYS = 7
 LEAD_LOOKAHEAD = 600
@@ -817,10 +819,13 @@ def _record(hit: TriggerHit, sentence: Span, place: Place, sub_type: str, event_
     actor2 = side2[0] if side2 else None
     lat, lon = _event_point(place)
     precision = _geo_precision(place)
+    # How sure each part of the record is: the trigger, a date stated with the event rather than
+    # borrowed, a named actor, a place the text pins down and the gazetteer resolved firmly.
     confidence = hit.trigger.weight
-    confidence *= 1.0 if when.from_text else 0.8
-    confidence *= 1.0 if actor1 else 0.8
+    confidence *= 1.0 if when.stated else 0.9 if when.from_text else 0.8
+    confidence *= 1.0 if actor1 and not actor1.name.startswith("Unidentified") else 0.9
     confidence *= {1: 1.0, 2: 0.95, 3: 0.85}[precision]
+    confidence *= 1.0 if place.score >= FIRM_PLACE_SCORE else 0.85
     background = bool(published and when.day and (published - when.day) >= timedelta(days=BACKGROUND_DAYS))
     evidence = sentence.text.strip()
     lead = len(sentence.text) - len(sentence.text.lstrip())
