@@ -53,6 +53,17 @@ department government police guard unit division operation operations room tribu
 press tv radio channel daily gazette federation league association commission authority
 """.split())
 NAME_CONNECTORS = ("of", "de", "on")
+# Words that end a facility's name ("Aden Adde International Airport"), the words that qualify it,
+# and words that begin a natural feature's ("Lake Kivu", "Cape of Good Hope").
+FACILITY_WORDS = frozenset("""
+airport airfield airbase stadium station bridge dam hotel mosque church cathedral market prison
+palace refinery terminal mall tower road street avenue highway
+""".split())
+FACILITY_QUALIFIERS = frozenset("""
+international military national central main grand regional municipal air naval railway bus
+nuclear power
+""".split())
+LEADING_FEATURE_WORDS = frozenset({"lake", "cape", "gulf", "bay", "strait", "sea"})
 LEADING_NON_NAMES = frozenset({"the", "in", "on", "at", "from", "to", "by"})
 # Titles begin a person's name ("Dr Ahmed", "Gen. Milley"); written in capitals ("DR Congo")
 # they are not titles.
@@ -139,6 +150,14 @@ def neighbours() -> dict[str, tuple[str, ...]]:
     """ISO code -> bordering countries."""
     return {code: tuple(n for n in (rec.get("neighbours") or "").split(",") if n)
             for code, rec in country_table().items()}
+
+
+@lru_cache(maxsize=1)
+def weapon_names() -> frozenset[str]:
+    """Name keys of weapon systems that are also place names ("Tomahawk", "Patriot")."""
+    path = resources.files("frontlines").joinpath("data/weapon_names.txt")
+    with path.open(encoding="utf-8") as f:
+        return frozenset(name_key(line) for line in f if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)
@@ -237,10 +256,12 @@ def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = (), *,
                  for m in _RUN_WORD_RE.finditer(match.group())]
         # A possessive ends the name ("Idlib's countryside"); so does a full stop after a
         # one-part word ("in Iraq."), which a lookup would ignore anyway.
-        words = [(s, e - len(_POSSESSIVE_RE.search(text[s:e]).group())) for s, e in words]
+        cut = [len(_POSSESSIVE_RE.search(text[s:e]).group()) for s, e in words]
+        words = [(s, e - n) for (s, e), n in zip(words, cut)]
         words = [(s, e - 1) if text[s:e].endswith(".") and text[s:e].count(".") == 1 else (s, e)
                  for s, e in words]
         compound = _hyphen_compounds(words, text)
+        feature = _feature_name(words, cut, text, embedded=embedded)
         for i in range(len(words)):
             first = text[words[i][0]:words[i][1]]
             if not _starts_name(first) or first.lower() in LEADING_NON_NAMES or (
@@ -253,6 +274,9 @@ def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = (), *,
                     continue
                 if _inside(start, end, blocked) or _strictly_inside(start, end, persons):
                     continue
+                if feature and (i >= feature[1] or feature[0] <= i and j <= feature[1] and (
+                        (i, j) != feature[:2] or not feature[2])):
+                    continue
                 rest = [text[s:e].lower() for s, e in words[:i] + words[j:]]
                 whole = all(w in MONTHS_AND_DAYS or w in STOP_WORDS for w in rest)
                 # An abbreviation joined by a hyphen is a label, not part of the name: the
@@ -264,6 +288,29 @@ def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = (), *,
                 spans.append(NameSpan(text[start:end], start, end, whole_run=whole,
                                       hyphen_siblings=siblings))
     return spans
+
+
+def _feature_name(words: list[tuple[int, int]], cut: list[int], text: str, *,
+                  embedded: bool) -> tuple[int, int, bool] | None:
+    """The words that name a facility or a natural feature in a run, and whether they may stand
+    for a place on their own.
+
+    "Mogadishu's Aden Adde International Airport" is an airport named "Aden Adde": that name may
+    be a town's ("Kyiv's Boryspil International Airport"), but a piece of it ("Aden") is not.
+    "Lake Kivu" and "Cape of Good Hope" are a lake and a cape: "Kivu" and "Good Hope" alone are
+    other places, if any. Places inside facility names are counted in `embedded` mode.
+    """
+    lowered = [text[s:e].lower() for s, e in words]
+    if len(words) > 1 and lowered[0] in LEADING_FEATURE_WORDS:
+        return 1, len(words), False
+    if embedded or not lowered or lowered[-1] not in FACILITY_WORDS:
+        return None
+    hi = len(words) - 1
+    while hi > 0 and lowered[hi - 1] in FACILITY_WORDS | FACILITY_QUALIFIERS:
+        hi -= 1
+    # The name starts after a possessive owner ("Mogadishu's").
+    lo = max((k + 1 for k in range(hi) if cut[k]), default=0)
+    return (lo, hi, True) if lo < hi else None
 
 
 def _hyphen_compounds(words: list[tuple[int, int]], text: str) -> list[int]:
@@ -399,6 +446,11 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
                     and not any(s.start <= ent.start_char and ent.end_char <= s.end for s in chosen)}
     chosen = [s for s in chosen if " " in s.text or s.text not in person_words
               or any(c.kind in SELF_EVIDENT_KINDS for c in s.candidates)
+              or _followed_by_container(s, chosen, text)]
+    # "Tomahawk cruise missiles", "Patriot batteries": a weapon's name is a place only when the
+    # text says so ("the town of Tomahawk", "Tomahawk, Wisconsin").
+    weapons = weapon_names()
+    chosen = [s for s in chosen if name_key(s.text) not in weapons or s.city_cue or s.region_cue
               or _followed_by_container(s, chosen, text)]
     # A dateline names the city the report was filed from, never a region ("WASHINGTON").
     datelines = [m.span(1) for m in _DATELINE_RE.finditer(text)]

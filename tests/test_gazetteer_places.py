@@ -400,3 +400,24 @@ def test_title_abbreviations_count_only_as_titles() -> None:
     (congo,) = _places("M23 rebels advanced in eastern DR Congo on Tuesday.")
     assert (congo.mention, congo.kind, congo.country) == ("DR Congo", "country", "CD")
     assert [p for p in _places("Dr Ahmed Saleh treated the wounded.") if p.resolved] == []
+
+
+def test_a_piece_of_a_facility_name_is_not_the_town_it_spells() -> None:
+    places = _places("Several mortar rounds landed near Mogadishu's Aden Adde International "
+                     "Airport late on Wednesday, Somali police said.")
+    # "Aden" is the first word of the airport's name, not the Yemeni port
+    assert [(p.mention, p.country) for p in places if p.resolved] == [("Mogadishu", "SO")]
+
+
+def test_a_facility_named_after_a_town_is_placed_at_the_town() -> None:
+    places = _by_mention("Russian missiles struck Kyiv's Boryspil International Airport, "
+                         "Ukrainian officials said.")
+    assert (places["Boryspil"].country, places["Kyiv"].country) == ("UA", "UA")
+
+
+def test_weapon_names_are_not_places_unless_the_text_says_so() -> None:
+    places = _places("A US official said fighter jets and Tomahawk cruise missiles struck "
+                     "targets in Yemen, and Patriot batteries were moved to Saudi Arabia.")
+    assert {p.mention for p in places} == {"US", "Yemen", "Saudi Arabia"}
+    (town, _) = _places("Police in the town of Tomahawk, Wisconsin, closed the bridge.")
+    assert (town.mention, town.admin1) == ("Tomahawk", "Wisconsin")
