@@ -500,25 +500,27 @@ class DocumentContext:
 
 
 def _document_context(doc: Doc, spans: list[NameSpan]) -> DocumentContext:
-    ctx = DocumentContext(Counter(), set(), Counter(), {})
-    ctx.countries.update(demonym_countries(text_of(doc)))
+    countries: Counter[str] = Counter()
+    regions: Counter[tuple[str, str]] = Counter()
+    countries.update(demonym_countries(text_of(doc)))
     for span in spans:
         kinds = {c.kind for c in span.candidates}
         codes = {c.country for c in span.candidates if c.country}
         if "country" in kinds:
-            ctx.countries.update(c.country for c in span.candidates if c.kind == "country")
+            countries.update(c.country for c in span.candidates if c.kind == "country")
         elif len(codes) == 1 and span.whole_run and span.ner_label not in NOT_PLACE_LABELS:
-            ctx.countries[codes.pop()] += 1
+            countries[codes.pop()] += 1
         for cand in span.candidates:
             if cand.kind == "region" and (span.region_cue or len(span.candidates) <= 2):
-                ctx.regions[(cand.country, cand.admin1_code)] += 1
+                regions[(cand.country, cand.admin1_code)] += 1
+    containers = {}
     for inner, outer in zip(spans, spans[1:]):
         if _CONTAINER_BETWEEN.match(text_of(doc)[inner.end:outer.start]):
-            ctx.containers[inner.start] = outer
+            containers[inner.start] = outer
     borders = neighbours()
-    named = {code for code, count in ctx.countries.items() if count > 0}
-    ctx.neighbours = {n for code in named for n in borders.get(code, ())} - named
-    return ctx
+    named = {code for code, count in countries.items() if count > 0}
+    near = {n for code in named for n in borders.get(code, ())} - named
+    return DocumentContext(countries, near, regions, containers)
 
 
 def _kind_prior(cand: Candidate, span: NameSpan) -> float:
