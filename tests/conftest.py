@@ -73,11 +73,19 @@ def empty_postgres(url: str) -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The address of an empty store, once for each backend the Store interface has."""
+@pytest.fixture(params=["sqlite", "postgresql", "postgresql-without-postgis"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The address of an empty store, once for each backend the Store interface has.
+
+    PostgreSQL runs twice: as installed (scripts/postgres.sh adds PostGIS, so `near` uses its
+    spatial index), then as if PostGIS were absent, the plain-index path every server without it takes.
+    """
     if request.param == "sqlite":
         return str(tmp_path / "events.db")
     if not POSTGRES_URL:
         pytest.skip("FRONTLINES_TEST_PG is not set: no PostgreSQL server (scripts/test.sh starts one)")
+    if request.param == "postgresql-without-postgis":
+        from frontlines.store import sql
+
+        monkeypatch.setattr(sql, "_postgis_installed", lambda _conn: False)
     return empty_postgres(POSTGRES_URL)
