@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from conftest import document_inserts_meet
 from frontlines.gazetteer import haversine_km
 from frontlines.ingest import iter_documents
 from frontlines.models import Analysis, Document, EventRecord, Figure, Place, Quote
@@ -172,6 +174,19 @@ def test_saving_the_same_text_twice_stores_nothing_new(store: SqlStore, dev_anal
     assert len(store.documents()) == 1
     assert store.has_document(dev_analysis.document.sha256)
     assert not store.has_document("0" * 64)
+
+
+def test_two_writers_saving_one_text_at_once_store_it_once(store_url: str) -> None:
+    # Both look the text up, find nothing and insert; the unique sha256 refuses one of them,
+    # which must answer "already stored", not fail.
+    store = open_store(store_url)
+    with document_inserts_meet(store.engine), ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: store.save(sudan_analysis()), range(2)))
+    assert sorted(r.created for r in results) == [False, True]
+    assert results[0].document_id == results[1].document_id
+    assert len(store.documents()) == 1
+    assert _events(store) == [SHELLING, CLINICS]
+    store.close()
 
 
 def test_hand_made_round_trip_keeps_windows_background_and_fatalities(
