@@ -1,24 +1,33 @@
-"""Web API latency over a large generated store, and page load time in Chromium.
+"""Web API latency over a large generated store, `near` queries in the store, and page load time.
 
     .venv/bin/python scripts/web_benchmark.py [--events 100000] [--page-events 10000] [--requests 200]
+        [--db sqlite postgresql://...] [--near-only] [--spread 0.3]
 
 1. Analyses the bundled sample corpus into a fresh store, then copies its real events until the store
-   holds `--events`, each copy moved in time (within a year) and space (a few tens of km), with
-   SQLAlchemy bulk inserts.
-2. Serves it with uvicorn on loopback and times `--requests` GETs per query with httpx
-   (p50 / p95 / max, in ms).
-3. Builds a `--page-events` store the same way and times the page in headless Debian Chromium with
-   Playwright, from navigation to all markers drawn (skipped when Chromium or Playwright is missing).
+   holds `--events`, each copy moved in time (within a year) and space (up to `--spread` degrees
+   of latitude and longitude), with SQLAlchemy bulk inserts. `--db` names the stores: `sqlite` (a
+   temporary file) and PostgreSQL URLs, each emptied first (one database with PostGIS and one
+   without compares the two `near` paths).
+2. Serves each with uvicorn on loopback and times `--requests` GETs per query with httpx
+   (p50 / p95 / max, in ms); `--near-only` skips this and step 4.
+3. Times `near` queries on the stores themselves, without HTTP (p50 / p95 of `--requests // 4`
+   runs), the stores taking turns so that a shared machine's changing load weighs on each alike,
+   and checks that every store finds as many events.
+4. Builds a `--page-events` SQLite store the same way and times the page in headless Debian
+   Chromium with Playwright, from navigation to all markers drawn (skipped when Chromium or
+   Playwright is missing).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,7 +39,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from web_helpers import fill_with_samples, running_server  # noqa: E402
 
-from frontlines.store import open_store  # noqa: E402
+from frontlines.store import EventQuery, SqlStore, open_store  # noqa: E402
+from frontlines.store.sql import drop_all_tables  # noqa: E402
 from frontlines.store.sql import events as events_table  # noqa: E402
 from frontlines.web import create_app  # noqa: E402
 
@@ -47,16 +57,28 @@ QUERIES = {
     "places": "/api/places",
     "actors": "/api/actors",
 }
+ALEPPO, FASHER = (36.2, 37.16), (13.63, 25.35)
+NEAR_QUERIES: dict[str, tuple[str, EventQuery]] = {
+    "events near Aleppo 50 km, first 500": ("events", EventQuery(near=ALEPPO, within_km=50, limit=500)),
+    "events near Aleppo 50 km, page at 5000": (
+        "events", EventQuery(near=ALEPPO, within_km=50, limit=500, offset=5000)),
+    "count near Aleppo 50 km": ("count_events", EventQuery(near=ALEPPO, within_km=50)),
+    "count near Aleppo 300 km": ("count_events", EventQuery(near=ALEPPO, within_km=300)),
+    "daily counts near Aleppo 300 km": ("daily_counts", EventQuery(near=ALEPPO, within_km=300)),
+    "places near El Fasher 25 km": ("places", EventQuery(near=FASHER, within_km=25)),
+    "events near El Fasher 5 km, all": ("events", EventQuery(near=FASHER, within_km=5)),
+    "count near 0,0 100 km (none)": ("count_events", EventQuery(near=(0.0, 0.0), within_km=100)),
+}
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-def generate_store(db: Path, total: int, seed: int = 5) -> float:
+def generate_store(db: str, total: int, spread: float = 0.3, seed: int = 5) -> float:
     """A store of `total` events copied and perturbed from the analysed sample corpus; seconds taken."""
     started = time.perf_counter()
-    fill_with_samples(db)
-    store = open_store(str(db))
+    fill_with_samples(db)  # type: ignore[arg-type]  # a SQLite path or a database URL
+    store = open_store(db)
     rng = random.Random(seed)
     with store.engine.begin() as conn:
         real = [dict(r) for r in conn.execute(select(events_table)).mappings()]
@@ -69,8 +91,8 @@ def generate_store(db: Path, total: int, seed: int = 5) -> float:
             if row["event_date"] is not None:
                 row["event_date"] += shift
                 row["window_start"] = row["window_end"] = None
-            row["latitude"] += rng.uniform(-0.3, 0.3)
-            row["longitude"] += rng.uniform(-0.3, 0.3)
+            row["latitude"] += rng.uniform(-spread, spread)
+            row["longitude"] += rng.uniform(-spread, spread)
             row["fatalities"] = rng.choice([None, None, 0, 1, 2, 5, 12, 40])
             row["background"] = rng.random() < 0.05
             rows.append(row)
@@ -86,24 +108,47 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def time_api(db: Path, requests: int) -> None:
-    with running_server(create_app(str(db))) as base, httpx.Client(base_url=base, timeout=60) as client:
+def elapsed_ms(run: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    run()
+    return (time.perf_counter() - start) * 1000
+
+
+def timings_ms(run: Callable[[], object], count: int) -> str:
+    """p50, p95 and max of `count` runs after three warm-up runs, formatted for the tables."""
+    for _ in range(3):  # warm the page cache and the connection
+        run()
+    times = [elapsed_ms(run) for _ in range(count)]
+    return f"{statistics.median(times):8.1f} {percentile(times, 0.95):8.1f} {max(times):8.1f}"
+
+
+def time_api(db: str, requests: int) -> None:
+    with running_server(create_app(db)) as base, httpx.Client(base_url=base, timeout=60) as client:
         total = client.get("/api/events?limit=1").json()["total"]
         print(f"store: {total:,} events; {requests} requests per query, one at a time, over loopback")
         print(f"{'query':45} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'bytes':>10}")
         for name, path in QUERIES.items():
-            for _ in range(3):  # warm the page cache and the connection
-                client.get(path)
-            times, size = [], 0
+            size = len(client.get(path).raise_for_status().content)
             count = requests if "5000" not in path else max(10, requests // 10)
-            for _ in range(count):
-                start = time.perf_counter()
-                response = client.get(path)
-                times.append((time.perf_counter() - start) * 1000)
-                size = len(response.content)
-                response.raise_for_status()
-            print(f"{name:45} {statistics.median(times):8.1f} {percentile(times, 0.95):8.1f} "
-                  f"{max(times):8.1f} {size:>10,}")
+            print(f"{name:45} {timings_ms(lambda: client.get(path).raise_for_status(), count)} "
+                  f"{size:>10,}")
+
+
+def time_near(stores: dict[str, SqlStore], runs: int) -> None:
+    """`near` queries on the stores themselves: the database's share of the API's time."""
+    print(f"\nnear queries in the stores, {runs} runs each, taking turns: p50 / p95 ms")
+    print(f"{'query':40} {'found':>7}" + "".join(f" {label:>26}" for label in stores))
+    for name, (method, query) in NEAR_QUERIES.items():
+        calls = {label: functools.partial(getattr(store, method), query) for label, store in stores.items()}
+        found = {len(a) if isinstance(a, list) else a for a in (call() for call in calls.values())}
+        if len(found) > 1:
+            raise SystemExit(f"{name}: the stores disagree ({found})")
+        times: dict[str, list[float]] = {label: [] for label in stores}
+        for _ in range(runs):
+            for label, call in calls.items():
+                times[label].append(elapsed_ms(call))
+        cells = (f"{statistics.median(t):.1f} / {percentile(t, 0.95):.1f}" for t in times.values())
+        print(f"{name:40} {found.pop():>7,}" + "".join(f" {cell:>26}" for cell in cells))
 
 
 def time_page(db: Path, runs: int = 3) -> None:
@@ -139,17 +184,41 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--page-events", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--db", nargs="+", default=["sqlite"],
+                        help="sqlite (a temporary file) and/or PostgreSQL URLs, each emptied first")
+    parser.add_argument("--spread", type=float, default=0.3,
+                        help="degrees by which a copied event may move in latitude and longitude")
+    parser.add_argument("--near-only", action="store_true",
+                        help="time only the near queries in the store (no API, no page)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="frontlines-bench-") as folder:
         big = Path(folder) / "big.db"
-        print(f"generated {args.events:,} events in {generate_store(big, args.events):.1f} s")
-        time_api(big, args.requests)
+        stores: dict[str, SqlStore] = {}
+        for target in args.db:
+            if target == "sqlite":
+                db = str(big)
+            else:
+                drop_all_tables(target)
+                db = target
+            print(f"\n{db.split('@')[-1]}: generated {args.events:,} events in "
+                  f"{generate_store(db, args.events, args.spread):.1f} s")
+            if not args.near_only:
+                time_api(db, args.requests)
+            store = open_store(db)
+            kind = "PostGIS" if store.geography else "lat/lon box"
+            stores[f"{store.engine.dialect.name} {len(stores) + 1} ({kind})"] = store
+        time_near(stores, max(10, args.requests // 4))
+        for store in stores.values():
+            store.close()
+        if args.near_only:
+            return
         page_db = Path(folder) / "page.db"
-        generate_store(page_db, args.page_events)
+        generate_store(str(page_db), args.page_events)
         print(f"page with {args.page_events:,} events:")
         time_page(page_db)
-        print(f"page with {args.events:,} events:")
-        time_page(big, runs=1)
+        if big.exists():
+            print(f"page with {args.events:,} events:")
+            time_page(big, runs=1)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import Engine, event
 
 # ../shared relative to the repository root: the team's gold corpus and the analysis contract.
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -73,11 +78,40 @@ def empty_postgres(url: str) -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The address of an empty store, once for each backend the Store interface has."""
+@pytest.fixture(params=["sqlite", "postgresql", "postgresql-without-postgis"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The address of an empty store, once for each backend the Store interface has.
+
+    PostgreSQL runs twice: as installed (scripts/postgres.sh adds PostGIS, so `near` uses its
+    spatial index), then as if PostGIS were absent, the plain-index path every server without it takes.
+    """
     if request.param == "sqlite":
         return str(tmp_path / "events.db")
     if not POSTGRES_URL:
         pytest.skip("FRONTLINES_TEST_PG is not set: no PostgreSQL server (scripts/test.sh starts one)")
+    if request.param == "postgresql-without-postgis":
+        from frontlines.store import sql
+
+        monkeypatch.setattr(sql, "_postgis_installed", lambda _conn: False)
     return empty_postgres(POSTGRES_URL)
+
+
+@contextmanager
+def document_inserts_meet(engine: Engine, writers: int = 2) -> Iterator[None]:
+    """Hold each INSERT of a document until `writers` of them are under way.
+
+    Every writer has then looked its text up and found nothing: the race two simultaneous uploads
+    of one text run, made certain instead of left to timing. A writer that never inserts breaks the
+    barrier (after a minute) and fails the others' inserts.
+    """
+    barrier = threading.Barrier(writers, timeout=60)
+
+    def hold(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("INSERT INTO documents"):
+            barrier.wait()
+
+    event.listen(engine, "before_cursor_execute", hold)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", hold)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from conftest import document_inserts_meet
 from frontlines.gazetteer import haversine_km
 from frontlines.ingest import iter_documents
 from frontlines.models import Analysis, Document, EventRecord, Figure, Place, Quote
@@ -174,6 +176,19 @@ def test_saving_the_same_text_twice_stores_nothing_new(store: SqlStore, dev_anal
     assert not store.has_document("0" * 64)
 
 
+def test_two_writers_saving_one_text_at_once_store_it_once(store_url: str) -> None:
+    # Both look the text up, find nothing and insert; the unique sha256 refuses one of them,
+    # which must answer "already stored", not fail.
+    store = open_store(store_url)
+    with document_inserts_meet(store.engine), ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: store.save(sudan_analysis()), range(2)))
+    assert sorted(r.created for r in results) == [False, True]
+    assert results[0].document_id == results[1].document_id
+    assert len(store.documents()) == 1
+    assert _events(store) == [SHELLING, CLINICS]
+    store.close()
+
+
 def test_hand_made_round_trip_keeps_windows_background_and_fatalities(
         filled: tuple[SqlStore, int, int]) -> None:
     store, syria_id, sudan_id = filled
@@ -332,7 +347,7 @@ def test_migrations_are_recorded_and_reopening_is_a_no_op(tmp_path: Path) -> Non
     with sqlite3.connect(db) as conn:
         versions = conn.execute("SELECT version, applied_at FROM schema_version").fetchall()
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert [v for v, _ in versions] == [1]
+    assert [v for v, _ in versions] == [1, 2]  # 2 (the PostGIS index) is a no-op on SQLite
     assert {"documents", "events", "places", "quotes", "figures", "schema_version"} <= tables
     reopened = open_store(str(db))
     reopened.migrate()

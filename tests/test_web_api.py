@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import document_inserts_meet
 from frontlines.store import EventQuery, SqlStore, open_store
 from frontlines.web import create_app
 from frontlines.web.security import CONTENT_SECURITY_POLICY
@@ -404,6 +406,29 @@ def test_upload_is_analysed_and_stored_once(writable: tuple[TestClient, SqlStore
     assert len(store.documents()) == 1
     # what was stored is at once readable through the read endpoints
     assert client.get("/api/events").json()["total"] == doc["events"]
+
+
+def test_the_same_upload_twice_at_once_is_stored_once(store_url: str) -> None:
+    # Two clients upload one article at the same moment over a real socket: both requests analyse
+    # it and insert it, the database keeps one, and both answers are 200 (one "already stored").
+    sample = (SAMPLE_CORPUS / "08-el-fasher-abu-shouk-shelling.md").read_bytes()
+    app = create_app(store_url, token=TOKEN)
+
+    def upload(_: int) -> httpx.Response:
+        return httpx.post(f"{base}/api/ingest", headers=AUTH, timeout=120,
+                          files={"file": ("fasher.md", sample, "text/markdown")})
+
+    with (running_server(app) as base, document_inserts_meet(app.state.store.engine),
+          ThreadPoolExecutor(2) as pool):
+        responses = list(pool.map(upload, range(2)))
+    assert [r.status_code for r in responses] == [200, 200], [r.text for r in responses]
+    answers = [r.json()["documents"][0] for r in responses]
+    assert sorted(a["created"] for a in answers) == [False, True]
+    assert answers[0]["id"] == answers[1]["id"]
+    store = open_store(store_url)
+    assert len(store.documents()) == 1
+    assert store.count_events(EventQuery()) == max(a["events"] or 0 for a in answers) > 0
+    store.close()
 
 
 def test_url_is_fetched_analysed_and_stored(writable: tuple[TestClient, SqlStore]) -> None:
