@@ -165,6 +165,16 @@ def weapon_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def news_outlet_pattern() -> re.Pattern[str]:
+    """The names of news agencies and broadcasters (data/news_outlets.txt), never places."""
+    path = resources.files("frontlines").joinpath("data/news_outlets.txt")
+    with path.open(encoding="utf-8") as f:
+        names = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+    names.sort(key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(n) for n in names)})(?![\w-])")
+
+
+@lru_cache(maxsize=1)
 def demonyms() -> dict[str, str | None]:
     """Demonym -> ISO country code (None for peoples without one state, e.g. "Kurdish")."""
     path = resources.files("frontlines").joinpath("data/demonyms.tsv")
@@ -229,6 +239,8 @@ def _blocked_ranges(doc: Doc, *, embedded: bool = False
         last = match.group().split()[-1].lower()
         if last in ORG_WORDS:
             blocked.append((match.start(), match.end()))
+    # "KABUL (Reuters) -", "told AFP": the sources of a report are no places.
+    blocked += [m.span() for m in news_outlet_pattern().finditer(text_of(doc))]
     # Operation names follow the word "Operation" ("Operation 1027", "Operation Deterrence ...").
     for match in re.finditer(r"\bOperation\s+(?:[A-Z0-9][\w-]*\s*)+", text_of(doc)):
         blocked.append((match.start(), match.end()))

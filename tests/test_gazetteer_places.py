@@ -438,3 +438,8 @@ def test_a_division_named_with_its_feature_word_beats_a_bare_town() -> None:
     # a bare name shared by a town and its district is the town
     pokrovsk = _by_mention("Fighting was intense around Pokrovsk in Ukraine's Donetsk region.")
     assert (pokrovsk["Pokrovsk"].kind, pokrovsk["Pokrovsk"].country) == ("town", "UA")
+
+
+def test_news_agencies_are_sources_not_places():
+    doc = parse("ISLAMABAD (Reuters) - Rangers arrested a former minister, officials told Lusa and AFP.")
+    assert [(p.mention, p.country) for p in extract_places(doc)] == [("ISLAMABAD", "PK")]
