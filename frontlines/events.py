@@ -56,6 +56,7 @@ DOMINANT_SUB_TYPES = ("Chemical weapon", "Suicide bomb", "Other")
 CROWD_WORDS = re.compile(
     r"\b(?:protest\w*|demonstrat\w*|rioters?|crowds?|mobs?|youths|students|residents|supporters|activists|"
     r"marchers|mourners)\b", re.I)
+MOB_WORDS = re.compile(r"\b(?:mobs?|lynch\w*|vigilantes?|locals|villagers|youths|traders|passers-by)\b", re.I)
 # What crowds fight with: a brawl with these and no armed group named is mob violence, not a battle.
 MOB_WEAPONS = re.compile(r"\b(?:sticks|machetes|stones|rocks|clubs|knives|iron rods|bricks|bamboo)\b", re.I)
 PROTEST_WORDS = re.compile(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|ers)?|sit-in)\b", re.I)
@@ -76,7 +77,10 @@ NO_FIGHT = re.compile(r"\b(?:without (?:a |any )?(?:fight|fighting|resistance|a 
 FIGHTING_WORDS = re.compile(
     r"\b(?:broke through|breach(?:ed|ing)|clash(?:es|ed)|fighting|battles?|assault|stormed|"
     r"captured|seized|offensive|attack(?:ed)?)\b", re.I)
-DIRECTION_BEFORE = re.compile(r"\b(?:toward|towards|to the (?:north|south|east|west) of|headed for|heading for|bound for|(?:road|highway|route|motorway)s? (?:from|linking|connecting|to))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+# Where forces head or a road leads is not where they are; where rockets are fired towards is
+# where they land, so TOWARD_BEFORE does not apply to explosions.
+TOWARD_BEFORE = re.compile(r"\b(?:toward|towards|headed for|heading for|bound for)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+DIRECTION_BEFORE = re.compile(r"\b(?:to the (?:north|south|east|west) of|(?:road|highway|route|motorway)s? (?:from|linking|connecting|to))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 NOUN_OBJECT_BETWEEN = re.compile(r"^\s*(?:the\s+)?(?:(?:city|town|village|strategic city|key city|provincial capital)\s+of\s+)?$", re.I)
 REFERENCE_BETWEEN = re.compile(
     r"^(?:\s+camp)?,?\s*(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
@@ -87,7 +91,7 @@ BETWEEN_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|axis)s?\s+between
 AND_BETWEEN = re.compile(r"^\s+and\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 ANAPHORIC_PLACE = re.compile(
     r"\b(?:in|into|inside|across|at|on|near|around|outside|of|(?P<near>(?:outskirts|edge|edges|suburbs?|"
-    r"vicinity|entrance|outside) of))\s+the\s+(?P<noun>capital|town|city|village)\b(?!\s+(?:of|hall|council|centre|center)\b)",
+    r"vicinity|entrance|outside) of))\s+the\s+(?:[\w-]+\s+){0,2}?(?P<noun>capital|town|city|village)\b(?!\s+(?:of|hall|council|centre|center)\b)",
     re.I)
 TOWN_KINDS = frozenset({"city", "town", "village", "camp"})
 POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
@@ -109,7 +113,23 @@ DURATION_BEFORE = re.compile(
     r"(?:\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)[- ]"
     r"(?:day|week|month|year)s?(?:[- ]long)?|\b(?:days|weeks|months|years)[- ]long|"
     r"\b(?:days|weeks|months|years) of)\s+(?:[\w-]+\s+){0,2}$", re.I)
-ONGOING = re.compile(r"\b(?:has|have) been\b|\bcontinu(?:es|ing)\b|\bongoing\b", re.I)
+# With "since", these make a period that runs to now ("has killed 300 people since August").
+ONGOING = re.compile(r"\b(?:has|have) (?:been|\w+ed|held|fought|taken|seen|left)\b|\bcontinu(?:es|ing)\b|\bongoing\b", re.I)
+# Killers that are no actors: disease, disaster, accident.
+NATURAL_CAUSES = re.compile(
+    r"\b(?:cholera|outbreak|epidemic|disease|famine|hunger|malnutrition|flood(?:s|ing)?|earthquake|storm|cyclone|"
+    r"hurricane|landslide|heat ?wave|drought|accident|crash|collapse|fire|blaze|lightning|virus|measles|malaria)\b", re.I)
+# Ordinary crime, which ACLED leaves out: theft, fraud, drugs, a quarrel.
+CRIME_WORDS = re.compile(
+    r"\b(?:steal\w*|stole|theft|thie(?:f|ves)|robber(?:y|ies)|robbing|burglar\w*|fraud\w*|betting|gambling|"
+    r"drugs?|narcotics|cocaine|heroin|bribe\w*|embezzl\w*|scam\w*|quarrel\w*|domestic dispute|dowry|"
+    r"poaching|counterfeit\w*|cybercrime|racket\w*)\b", re.I)
+# Objects that make "captured" or "seized" about people, not ground.
+PERSON_OBJECTS = frozenset("""
+leader commander chief member members suspect suspects militant militants fighter fighters soldier
+soldiers man men woman women official officials journalist journalists activist activists kingpin
+son brother head figure spokesman lieutenant deputy emir governor mayor minister
+""".split())
 DATELINE_BEFORE = re.compile(r"^\s*(?:\([^)]*\)\s*)?[A-Z][\w .'’-]{1,40},\s*$")
 # "KHARTOUM, Aug 28 (IANS) -", "KABUL (AFP) -", "NAIROBI, Kenya (AP) —", "DHAKA:": where the story
 # was filed. It says where an event happened only when the lead names no other place.
@@ -212,6 +232,18 @@ def _is_unrealised(token: Token) -> bool:
     return False
 
 
+def _is_modifier(hit: TriggerHit) -> bool:
+    """A trigger that only qualifies another noun ("the chemical weapons ban", "air strike victims")."""
+    return hit.token.dep_ == "compound" and hit.token.head.pos_ == "NOUN"
+
+
+def _has_natural_cause(hit: TriggerHit) -> bool:
+    """"A cholera outbreak has killed 300 people": the killer is a disease, not an actor."""
+    subjects = [c for node in (hit.token, *hit.token.ancestors) for c in node.children
+                if c.dep_ in {"nsubj", "agent"}][:1]
+    return any(NATURAL_CAUSES.search(" ".join(t.text for t in c.subtree)) for c in subjects)
+
+
 def _is_campaign(hit: TriggerHit, text: str) -> bool:
     """A noun trigger given a duration names a campaign, not an event on a day and at a place.
 
@@ -287,7 +319,9 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
     in_sentence = [p for p in places if p.resolved and sentence.start_char <= p.start < sentence.end_char
                    and not _within(p.start, p.end, datelines)
                    and not EXCEPTION_BEFORE.search(text[sentence.start_char:p.start])
-                   and not DIRECTION_BEFORE.search(text[max(0, p.start - 30):p.start])]
+                   and not DIRECTION_BEFORE.search(text[max(0, p.start - 30):p.start])
+                   and (hit.trigger.event_type == "Explosions/Remote violence"
+                        or not TOWARD_BEFORE.search(text[max(0, p.start - 30):p.start]))]
     governed = _char_ranges(hit.token.subtree) if hit.trigger.noun else []
     governed_places = [p for p in in_sentence if p.kind not in {"country", "continent"} and (
         _within(p.start, p.end, governed)
@@ -439,8 +473,6 @@ def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
                 dates: Sequence[DateMention], published: date | None) -> EventDate:
     """The date of one event; `dates` are the document's resolved mentions, datelines left out."""
     text = text_of(sentence.doc)
-    if _is_open_ended(hit.token, sentence):
-        return EventDate(None, "unknown", None, False, ongoing=True)
     usable = dates
     in_sentence = [m for m in usable if sentence.start_char <= m.start < sentence.end_char]
     governing = {hit.token.i, *(t.i for t in hit.token.ancestors)}
@@ -448,6 +480,9 @@ def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
     # ("Earlier today, the army reported that rebels entered Aleppo"), not off a nested clause
     # ("after an attack that began two days earlier").
     own = [m for m in in_sentence if _date_head(sentence.doc, m) in governing]
+    if not own and _is_open_ended(hit.token, sentence):
+        # "has been ongoing since ..., resulting in the capture of Shan State", with no day of its own
+        return EventDate(None, "unknown", None, False, ongoing=True)
     stated = own or [m for m in in_sentence if _within(m.start, m.end, clause)]
     pool = stated or in_sentence
     if pool:
@@ -532,7 +567,7 @@ def _assign_actors(hit: TriggerHit, mentions: list[ActorMention], text: str,
         for child in node.children:
             if child.pos_ == "PRON":
                 continue  # "it had taken Maungdaw, the Arakan Army said": look further up
-            if child.dep_ in {"nsubj", "nsubjpass", "agent"} or (child.dep_ == "poss" and node.i == hit.token.i):
+            if child.dep_ in {"nsubj", "agent"} or (child.dep_ == "poss" and node.i == hit.token.i):
                 subjects |= {t.i for t in child.subtree}
                 # The subject's own head word and its compounds, not an apposition inside it.
                 subject_heads |= {child.i} | {c.i for c in child.children if c.dep_ in {"compound", "amod", "det", "poss", "conj"}}
@@ -663,7 +698,8 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
         if _is_headline(sentence, analysis.document.title):
             continue  # a headline sums up the body, where each event is stated with its details
         hits = [h for h in _find_triggers(sentence)
-                if not _is_unrealised(h.token) and not _is_campaign(h, text)]
+                if not _is_unrealised(h.token) and not _is_campaign(h, text) and not _is_modifier(h)
+                and not _has_natural_cause(h)]
         for dominant in DOMINANT_SUB_TYPES:
             if any(h.trigger.sub_event_type == dominant for h in hits):
                 hits = [h for h in hits if h.trigger.sub_event_type == dominant
@@ -723,7 +759,9 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
         if side1 and not side2 and home and side1[0] != government_of(home):
             side2 = [government_of(home)]
         actor_countries = {a.country for a in parties if a.country}
-    places = _event_places(hit, sentence, clause, analysis.places, actor_countries, len(hits) == 1)
+    # Triggers of one sub-type ("dissolving itself and merging into the army") tell one event.
+    lone = len({h.trigger.sub_event_type for h in hits}) == 1
+    places = _event_places(hit, sentence, clause, analysis.places, actor_countries, lone)
     if not places:
         places = _place_referred_to(sentence, clause, article)
     if not places and _told_from_dateline(sentence, article):
@@ -736,6 +774,13 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
         places = places or [p for p in analysis.places if p.kind == "country" and p.country == home][:1]
     if not places:
         return []
+    if sub_type in {"Arrests", "Attack"} and CRIME_WORDS.search(sentence.text):
+        return []  # "arrested a man suspected of stealing copper cables": crime, not conflict
+    if sub_type == TERRITORY and _takes_a_person(hit):
+        # "soldiers captured a regional leader of the cartel": people seized, not ground.
+        state = side1 and side1[0].inter == 1
+        sub_type, event_type = ("Arrests", "Strategic developments") if state else \
+            ("Abduction/forced disappearance", "Violence against civilians")
     if sub_type == WITHDRAWAL:
         sub_type, event_type, side1, side2 = _withdrawal(sentence, side1, side2, home)
     records = []
@@ -761,8 +806,11 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
                             5 if et == "Riots" else 6, place.country)]
             s2 = [a for a in s2 if a not in s1 and a not in crowd] if et == "Protests" else s2
         elif et == "Violence against civilians" and s1 and s1[0].inter in {5, 7}:
+            if not CROWD_WORDS.search(sentence.text) and not MOB_WORDS.search(sentence.text):
+                continue  # "a man shot dead his neighbour during a quarrel": a crime, not political violence
             st, et = "Mob violence", "Riots"  # "residents beat a man to death": a crowd, not an armed group
-        elif st == "Armed clash" and s2 and all(a.inter == 7 for a in s2) and not any(a.inter == 7 for a in s1):
+        elif st == "Armed clash" and s2 and all(a.inter == 7 for a in s2) and len(s1) <= 1 \
+                and not any(a.inter == 7 for a in s1):
             # "Gunmen stormed the town, shooting people in their homes": one side is unarmed.
             st, et = "Attack", "Violence against civilians"
         elif st == "Armed clash" and MOB_WEAPONS.search(sentence.text) and not any(
@@ -774,9 +822,17 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
     return records
 
 
+def _takes_a_person(hit: TriggerHit) -> bool:
+    """True when what was captured or seized is a person: its object, or its passive subject."""
+    taken = [c for c in hit.token.children if c.dep_ in {"dobj", "nsubjpass"}]
+    return any(c.ent_type_ == "PERSON" or c.lemma_.lower() in PERSON_OBJECTS for c in taken)
+
+
 def _demonstration_type(sub_type: str, event_type: str, sentence: str) -> tuple[str, str]:
     """ACLED's demonstration sub-types follow what the crowd and the police did."""
     protest = PROTEST_WORDS.search(sentence)
+    if sub_type == "Violent demonstration" and not protest and MOB_WORDS.search(sentence):
+        return "Mob violence", "Riots"  # "a mob lynched a man and set his body on fire"
     if VIOLENT_CROWD.search(sentence):
         return ("Violent demonstration", "Riots") if protest or sub_type != "Mob violence" \
             else ("Mob violence", "Riots")
