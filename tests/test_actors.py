@@ -227,6 +227,9 @@ def test_a_possessive_does_not_reach_into_the_previous_sentence() -> None:
      "Pakistani Taliban", "Tehrik-i-Taliban Pakistan (TTP)", 2),
     ("Taliban forces clashed with Pakistani troops at the Torkham crossing, Afghanistan.",
      "Taliban forces", "Military Forces of Afghanistan", 1),
+    # in Pakistan "the Taliban" are mostly the Pakistani movement
+    ("Taliban militants attacked a police post in Lakki Marwat, Pakistan.", "Taliban militants",
+     "Tehrik-i-Taliban Pakistan (TTP)", 2),
     ("ELN guerrillas attacked a military base in Arauca, Colombia.", "ELN guerrillas",
      "National Liberation Army (ELN)", 2),
     ("FARC dissidents set off a car bomb in Jamundí, Colombia.", "FARC dissidents",
