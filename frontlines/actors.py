@@ -93,7 +93,11 @@ def military_of(country: str) -> Actor:
 
 class ActorTable:
     """The compiled alias table: regexes for aliases (acronyms match case-sensitively), one per
-    kind of country phrase, and for possessives; and the lookups behind them."""
+    kind of country phrase, and for possessives; and the lookups behind them.
+
+    Regexes rather than spaCy's PhraseMatcher: the country phrases are patterns over lists of
+    names ("US, British and French warplanes"), and the table also serves callers with no parse.
+    """
 
     def __init__(self, aliases: Iterable[_Alias], country_aliases: Iterable[_Alias],
                  placeholder_names: dict[str, dict[str, str]], possessed_nouns: Iterable[str]) -> None:
