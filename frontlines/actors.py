@@ -1,44 +1,80 @@
 """The actors stage: find who acts in the text and normalise each phrase to one named actor.
 
 "Assad's forces", "regime forces" and "the Syrian army" are one actor; "opposition factions" and
-"HTS-led rebels" another; "Russian warplanes" is Russia's military. The aliases live in
-`data/actors.toml`, which users extend without touching code. Three kinds of phrase are matched:
+"HTS-led rebels" another; "Russian warplanes" and "Russia's defence ministry" are Russia's military.
+The phrases live in `data/actors.toml`, which users extend without touching code. Four kinds are
+matched:
 - an actor's own aliases, anywhere;
-- its local aliases ("the opposition", "the junta"), only in an article about the actor's country;
-- generic phrases ("government forces", "civilians", "protesters") that name the state forces,
-  civilians or protesters of the country the article is about;
-and "<demonym> <force noun>" ("Turkish drones", "Syrian and Russian warplanes") for any country.
+- its local aliases ("the opposition", "al-Shabaab" in Mozambique), only in an article about a
+  country the actor is local to;
+- generic phrases that carry their country ("Somali troops", "Kenyan police", "Russia's defence
+  ministry", "Syrian and Russian warplanes"): that country's state forces, in any article;
+- other generic phrases ("government forces", "civilians", "protesters"): the actors of the country
+  the article is about.
+Where phrases overlap the longest wins, at equal length an actor's own alias. "its forces" and
+"their fighters" are the actor the sentence named last before them.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from frontlines.gazetteer import country_table
 from frontlines.models import Actor, ActorMention, Place
 from frontlines.places import demonym_countries, demonyms
 
-# Nouns that, after a demonym, name a state's armed forces ("Russian warplanes").
-FORCE_NOUNS = (
-    "forces", "troops", "army", "military", "soldiers", "warplanes", "aircraft", "planes", "jets",
-    "air force", "air forces", "airstrikes", "air strikes", "drones", "navy", "warships",
-    "artillery", "units", "commandos", "special forces", "air power", "aviation", "fighter jets",
-)
+# "{demonym}" and "{country}" in a generic phrase stand for any country's adjective or name.
+_PLACEHOLDER = re.compile(r"\{(demonym|country)\}")
+# What joins listed names or nouns: "US and British", "Syrian, Russian and Iranian".
+_AND = r"(?:,\s+(?:and\s+)?|\s+and\s+)"
+_AND_RE = re.compile(_AND)
+# Where a sentence ends, near enough to keep a pronoun's antecedent in its sentence.
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z])|\n")
+# How the text refers back to an actor by its possessive before a force noun ("its forces").
+_POSSESSIVES = ("its", "their")
+# Ranks of the kinds of phrase, for overlaps of equal length: the most specific wins.
+_OWN, _WITH_COUNTRY, _ARTICLE_COUNTRY = 0, 1, 2
 
 
 @dataclass(frozen=True, slots=True)
 class _Alias:
     phrase: str
-    actor: Actor | None  # None for a generic phrase, which is filled from the article's country
+    actor: Actor | None  # None for a generic phrase, whose actor depends on a country
     template: str | None = None
     inter: int | None = None
-    local_to: str | None = None  # a local alias applies only in an article about this country
+    local_to: frozenset[str] = frozenset()  # a local alias applies only in articles about these
+    article_group: bool = False  # the generic group is the group the article names, if it names one
+
+
+@dataclass(frozen=True, slots=True)
+class _CountryPhrases:
+    """Generic phrases with the same placeholder, all with or all without words before it
+    ("{demonym} troops", "{demonym} police"; "Armed Forces of {country}"): one regex over every
+    country's adjective (or name), and the generic each lead and ending name.
+
+    The regex's groups: 1 the phrase, 2 the lead, 3 the countries ("US and British"), 4 the ending.
+    """
+
+    regex: re.Pattern[str]
+    codes: dict[str, str]  # adjective or name -> ISO code
+    names_re: re.Pattern[str]
+    by_form: dict[tuple[str, str], _Alias]  # folded lead and ending -> the generic
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    rank: int
+    actors: list[Actor]
 
 
 @lru_cache(maxsize=1)
@@ -56,79 +92,173 @@ def military_of(country: str) -> Actor:
 
 
 class ActorTable:
-    """The compiled alias table: two regexes (acronyms match case-sensitively) and a lookup."""
+    """The compiled alias table: regexes for aliases (acronyms match case-sensitively), one per
+    kind of country phrase, and for possessives; and the lookups behind them.
 
-    def __init__(self, aliases: Iterable[_Alias]) -> None:
+    Regexes rather than spaCy's PhraseMatcher: the country phrases are patterns over lists of
+    names ("US, British and French warplanes"), and the table also serves callers with no parse.
+    """
+
+    def __init__(self, aliases: Iterable[_Alias], country_aliases: Iterable[_Alias],
+                 placeholder_names: dict[str, dict[str, str]], possessed_nouns: Iterable[str]) -> None:
         self.by_phrase: dict[str, list[_Alias]] = {}
         self.generic_names: set[str] = set()
+        self.article_group_names: set[str] = set()
         for alias in aliases:
             self.by_phrase.setdefault(_fold(alias.phrase), []).append(alias)
         phrases = sorted({a.phrase for group in self.by_phrase.values() for a in group},
                          key=len, reverse=True)
-        acronyms = [p for p in phrases if p.isupper()]
-        words = [p for p in phrases if not p.isupper()]
-        self.words_re = _alternation(words, re.IGNORECASE)
-        self.acronyms_re = _alternation(acronyms, 0)
-        nouns = "|".join(sorted(FORCE_NOUNS, key=len, reverse=True))
-        names = "|".join(sorted((re.escape(d) for d in demonyms()), key=len, reverse=True))
-        self.demonym_force_re = re.compile(
-            rf"\b({names})(?:(?:-|\s+and\s+)({names}))?\s+(?:joint\s+)?(?:{nouns})\b")
+        self.words_re = _overlapping([p for p in phrases if not p.isupper()], re.IGNORECASE)
+        self.acronyms_re = _overlapping([p for p in phrases if p.isupper()], 0)
+        self.country_phrases = _compile_country_phrases(country_aliases, placeholder_names)
+        nouns = "|".join(_pattern(n) for n in sorted(possessed_nouns, key=len, reverse=True))
+        self.possessed_re = re.compile(
+            rf"(?<![\w-])(?:{'|'.join(_POSSESSIVES)})\s+(?:{nouns})(?![\w-])", re.IGNORECASE) if nouns else None
 
     def find(self, text: str, country: str | None) -> list[ActorMention]:
-        mentions: list[ActorMention] = []
-        taken: list[tuple[int, int]] = []
-        for match in self.demonym_force_re.finditer(text):
-            for group in (1, 2):
-                code = demonyms().get(match.group(group) or "")
-                if code:
-                    mentions.append(ActorMention(match.group(), match.start(), match.end(),
-                                                 military_of(code)))
-            taken.append(match.span())
+        chosen = _longest_first(self._alias_candidates(text, country) + self._country_candidates(text))
+        for named, noun in zip(chosen, chosen[1:]):
+            # "ISWAP fighters", "AA troops": a generic armed noun right after a name is that actor.
+            if (named.rank == _OWN and noun.rank == _ARTICLE_COUNTRY and text[named.end:noun.start].isspace()
+                    and all(a.inter <= 4 for a in noun.actors)):
+                noun.actors = named.actors
+        mentions = [ActorMention(text[c.start:c.end], c.start, c.end, a) for c in chosen for a in c.actors]
+        possessed = self._possessed(text, mentions)
+        mentions = [m for m in mentions if not any(p.start < m.end and m.start < p.end for p in possessed)]
+        return sorted(mentions + possessed, key=lambda m: m.start)
+
+    def _alias_candidates(self, text: str, country: str | None) -> list[_Candidate]:
+        candidates = []
         for regex in (self.acronyms_re, self.words_re):
-            if regex is None:
-                continue
-            for match in regex.finditer(text):
-                if any(s < match.end() and match.start() < e for s, e in taken):
-                    continue
-                actor = self._resolve(match.group(), country)
-                if actor is not None:
-                    mentions.append(ActorMention(match.group(), match.start(), match.end(), actor))
-                    taken.append(match.span())
-        return sorted(mentions, key=lambda m: m.start)
+            for match in regex.finditer(text) if regex is not None else ():
+                resolved = self._resolve(match.group(1), country)
+                if resolved is not None:
+                    candidates.append(_Candidate(*match.span(1), resolved[1], [resolved[0]]))
+        return candidates
+
+    def _country_candidates(self, text: str) -> list[_Candidate]:
+        candidates = []
+        for phrases in self.country_phrases:
+            for match in phrases.regex.finditer(text):
+                lead = _fold(match.group(2))
+                forms = [(lead, _fold(e)) for e in _AND_RE.split(match.group(4))]
+                if not all(form in phrases.by_form for form in forms):
+                    continue  # one lead with another lead's ending
+                codes = dict.fromkeys(phrases.codes[m.group()] for m in phrases.names_re.finditer(match.group(3)))
+                actors = [self._generic(phrases.by_form[form], code) for code in codes for form in forms]
+                candidates.append(_Candidate(*match.span(1), _WITH_COUNTRY, list(dict.fromkeys(actors))))
+        return candidates
 
     def phrase_spans(self, text: str) -> list[tuple[int, int]]:
-        """Where an actor's name stands in `text`, whoever the actor turns out to be."""
+        """Where an actor's own or generic name stands in `text`, whoever it turns out to be."""
         spans = []
         for regex in (self.acronyms_re, self.words_re):
             if regex is not None:
-                spans += [m.span() for m in regex.finditer(text)]
+                spans += [m.span(1) for m in regex.finditer(text)]
         return spans
 
-    def _resolve(self, phrase: str, country: str | None) -> Actor | None:
+    def _resolve(self, phrase: str, country: str | None) -> tuple[Actor, int] | None:
         aliases = self.by_phrase.get(_fold(phrase), [])
-        fixed = [a.actor for a in aliases if a.actor is not None and a.local_to is None]
-        if fixed:
-            return fixed[0]
-        local = [a.actor for a in aliases if a.local_to is not None and a.local_to == country]
-        if local:
-            return local[0]
-        generic = [a for a in aliases if a.template is not None]
-        if generic and country:
-            name = generic[0].template.format(country=country_names().get(country, country))
-            self.generic_names.add(name)
-            return Actor(name, generic[0].inter or 0, country)
+        local = [a.actor for a in aliases if a.actor is not None and country in a.local_to]
+        fixed = [a.actor for a in aliases if a.actor is not None and not a.local_to]
+        if local or fixed:
+            return (local + fixed)[0], _OWN
+        generic = next((a for a in aliases if a.template is not None), None)
+        if generic is not None and country:
+            return self._generic(generic, country), _ARTICLE_COUNTRY
         return None
+
+    def _generic(self, alias: _Alias, country: str) -> Actor:
+        assert alias.template is not None and alias.inter is not None
+        name = alias.template.format(country=country_names().get(country, country))
+        self.generic_names.add(name)
+        if alias.article_group:
+            self.article_group_names.add(name)
+        return Actor(name, alias.inter, country)
+
+    def _possessed(self, text: str, mentions: list[ActorMention]) -> list[ActorMention]:
+        """"its forces", "their fighters": the actor the sentence named last before them.
+
+        "Russia's defence ministry said its forces had captured Kurakhove": Russia's military;
+        "the government said its troops ...": the government's military.
+        """
+        if self.possessed_re is None:
+            return []
+        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        found = []
+        for match in self.possessed_re.finditer(text):
+            sentence_start = starts[bisect_right(starts, match.start()) - 1]
+            before = [m for m in mentions if sentence_start <= m.start and m.end <= match.start()
+                      and m.actor.inter not in {5, 6, 7}]
+            if not before:
+                continue
+            last = max(m.start for m in before)
+            for m in before:
+                if m.start == last:
+                    actor = m.actor
+                    if actor.country and actor == government_of(actor.country):
+                        actor = military_of(actor.country)
+                    found.append(ActorMention(match.group(), match.start(), match.end(), actor))
+        return found
+
+
+def _longest_first(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The candidates that no longer (or, at equal length, more specific) one overlaps, in text order."""
+    chosen: list[_Candidate] = []
+    for c in sorted(candidates, key=lambda c: (c.start - c.end, c.rank, c.start)):
+        if not any(o.start < c.end and c.start < o.end for o in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
 
 
 def _fold(phrase: str) -> str:
-    return phrase.casefold().replace("’", "'")
+    return " ".join(phrase.casefold().replace("’", "'").split())
 
 
-def _alternation(phrases: list[str], flags: int) -> re.Pattern[str] | None:
+def _pattern(phrase: str) -> str:
+    """A phrase as a regex: either apostrophe, and any run of white space between words."""
+    return re.escape(phrase).replace("'", "['’]").replace("\\ ", r"\s+")
+
+
+def _overlapping(phrases: list[str], flags: int) -> re.Pattern[str] | None:
+    """One regex for whole-word phrases, longest first, that finds one at every position.
+
+    Group 1 is the phrase; the lookahead lets `finditer` report phrases that overlap, so that the
+    longest can win ("government forces" over an earlier "the government").
+    """
     if not phrases:
         return None
-    body = "|".join(re.escape(p).replace("'", "['’]") for p in phrases)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+    body = "|".join(_pattern(p) for p in phrases)
+    return re.compile(rf"(?=(?<![\w-])({body})(?![\w-]))", flags)
+
+
+def _compile_country_phrases(aliases: Iterable[_Alias], placeholder_names: dict[str, dict[str, str]]
+                             ) -> list[_CountryPhrases]:
+    groups: dict[tuple[str, bool], dict[tuple[str, str], tuple[str, str, _Alias]]] = {}
+    for alias in aliases:
+        match = _PLACEHOLDER.search(alias.phrase)
+        if match is None or _PLACEHOLDER.search(alias.phrase, match.end()):
+            raise ValueError(f"actors.toml: {alias.phrase!r} needs exactly one {{demonym}} or {{country}}")
+        lead, ending = alias.phrase[:match.start()], alias.phrase[match.end():]
+        groups.setdefault((match.group(1), bool(lead)), {})[_fold(lead), _fold(ending)] = (lead, ending, alias)
+    compiled = []
+    for (placeholder, _), forms in groups.items():
+        codes = placeholder_names[placeholder]
+        names = "|".join(re.escape(n) for n in sorted(codes, key=len, reverse=True))
+        # "Syrian and Russian warplanes", "US, British and French jets", "Russian-Syrian forces"
+        listed = rf"(?:{names})(?:(?:{_AND}|-)(?:{names}))*"
+        leads = "|".join(_pattern(lead) for lead in sorted({f[0] for f in forms.values()}, key=len, reverse=True))
+        ordered = sorted({f[1] for f in forms.values()}, key=len, reverse=True)
+        endings = "|".join(_pattern(e) for e in ordered)
+        # "US and British warships and fighter jets": more nouns after the first share its countries;
+        # but in "Russian warplanes and government forces" the government is the article's own.
+        nouns = "|".join(_pattern(e.strip()) for e in ordered if e[:1].isspace() and "government" not in e.lower())
+        more = rf"(?:{_AND}(?:{nouns}))*" if nouns else ""
+        the = r"(?:the\s+)?" if leads else ""
+        regex = re.compile(rf"(?=(?<![\w-])((?i:({leads}){the})({listed})(?i:((?:{endings}){more})))(?![\w-]))")
+        compiled.append(_CountryPhrases(regex, codes, re.compile(rf"(?<![\w-])(?:{names})(?![\w-])"),
+                                        {key: alias for key, (_, _, alias) in forms.items()}))
+    return compiled
 
 
 @lru_cache(maxsize=1)
@@ -136,15 +266,26 @@ def actor_table() -> ActorTable:
     path = resources.files("frontlines").joinpath("data/actors.toml")
     with path.open("rb") as f:
         data = tomllib.load(f)
+    return _build_table(data)
+
+
+def _build_table(data: dict[str, Any]) -> ActorTable:
     aliases: list[_Alias] = []
     for rec in data.get("actor", []):
         actor = Actor(rec["name"], int(rec["inter"]), rec.get("country"))
+        local_to = frozenset(rec.get("local_to", [actor.country] if actor.country else []))
         aliases += [_Alias(p, actor) for p in rec.get("aliases", [])]
-        aliases += [_Alias(p, actor, local_to=actor.country) for p in rec.get("local_aliases", [])]
-    for rec in data.get("generic", []):
-        aliases += [_Alias(p, None, template=rec["name"], inter=int(rec["inter"]))
-                    for p in rec.get("aliases", [])]
-    return ActorTable(aliases)
+        aliases += [_Alias(p, actor, local_to=local_to) for p in rec.get("local_aliases", [])]
+    generic = [_Alias(p, None, template=rec["name"], inter=int(rec["inter"]),
+                      article_group=bool(rec.get("article_group", False)))
+               for rec in data.get("generic", []) for p in rec.get("aliases", [])]
+    # An empty code in [adjectives] drops a people's name that demonyms.tsv ties to a state.
+    adjectives = {word: code for word, code in
+                  ({w: c for w, c in demonyms().items() if c} | data.get("adjectives", {})).items() if code}
+    names = {name: code for code, name in country_names().items()} | data.get("country_names", {})
+    return ActorTable(aliases + [a for a in generic if not _PLACEHOLDER.search(a.phrase)],
+                      [a for a in generic if _PLACEHOLDER.search(a.phrase)],
+                      {"demonym": adjectives, "country": names}, data.get("possessed_forces", []))
 
 
 def main_country(places: Iterable[Place], text: str = "") -> str | None:
@@ -168,18 +309,17 @@ def actor_name_spans(text: str) -> list[tuple[int, int]]:
 def extract_actors(text: str, places: Iterable[Place]) -> list[ActorMention]:
     """The stage's entry point: every actor phrase in `text`, normalised.
 
-    Once an article has named its armed group ("Hayat Tahrir al-Sham"), its later "the rebels" and
-    "fighters" are that group, not an anonymous one.
+    Once an article has named its armed group ("Hayat Tahrir al-Sham", "Gran Grif"), its later "the
+    rebels" and "gang members" are that group, not an anonymous one.
     """
-    mentions = actor_table().find(text, main_country(places, text))
-    named = Counter(m.actor for m in mentions if m.actor.inter == 2 and not _is_generic(m.actor))
-    if named:
-        group = named.most_common(1)[0][0]
-        for m in mentions:
-            if _is_generic(m.actor) and m.actor.inter == 2:
-                m.actor = group
+    table = actor_table()
+    mentions = table.find(text, main_country(places, text))
+    for inter in {m.actor.inter for m in mentions if m.actor.name in table.article_group_names}:
+        named = Counter(m.actor for m in mentions
+                        if m.actor.inter == inter and m.actor.name not in table.generic_names)
+        if named:
+            group = named.most_common(1)[0][0]
+            for m in mentions:
+                if m.actor.inter == inter and m.actor.name in table.article_group_names:
+                    m.actor = group
     return mentions
-
-
-def _is_generic(actor: Actor) -> bool:
-    return actor.name in actor_table().generic_names
