@@ -91,6 +91,17 @@ def military_of(country: str) -> Actor:
     return Actor(f"Military Forces of {country_names().get(country, country)}", 1, country)
 
 
+def unidentified_group_of(country: str | None) -> Actor:
+    """The armed group ACLED names when the text names none."""
+    return Actor(f"Unidentified Armed Group ({country_names().get(country or '', country)})", 3, country)
+
+
+def crowd_of(country: str | None, *, rioting: bool) -> Actor:
+    """Demonstrators with no organisation named: rioters (5) or protesters (6) of a country."""
+    name = "Rioters" if rioting else "Protesters"
+    return Actor(f"{name} ({country_names().get(country or '', country)})", 5 if rioting else 6, country)
+
+
 class ActorTable:
     """The compiled alias table: regexes for aliases (acronyms match case-sensitively), one per
     kind of country phrase, and for possessives; and the lookups behind them.

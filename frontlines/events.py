@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from frontlines.gazetteer import country_table
 from frontlines.nlp import text_of
 from frontlines.places import LIST_SEPARATOR
-from frontlines.actors import government_of, main_country, military_of
+from frontlines.actors import crowd_of, government_of, main_country, military_of, unidentified_group_of
 from frontlines.dates import is_report_date, lead_word
 from frontlines.models import Actor, ActorMention, Analysis, DateMention, EventRecord, Place
 
@@ -802,8 +802,7 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
             st, et = _demonstration_type(st, et, sentence.text)
             crowd = [a for a in s1 + s2 if a.inter in {5, 6, 7}]
             if st != "Mob violence" and not any(a.inter in {5, 6} for a in s1):
-                s1 = [Actor(f"{'Rioters' if et == 'Riots' else 'Protesters'} ({place.country})",
-                            5 if et == "Riots" else 6, place.country)]
+                s1 = [crowd_of(place.country, rioting=et == "Riots")]
             s2 = [a for a in s2 if a not in s1 and a not in crowd] if et == "Protests" else s2
         elif et == "Violence against civilians" and s1 and s1[0].inter in {5, 7}:
             if not CROWD_WORDS.search(sentence.text) and not MOB_WORDS.search(sentence.text):
@@ -817,7 +816,7 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
                 a.inter in {1, 2, 3} and not a.name.startswith("Unidentified") for a in s1 + s2):
             st, et = "Mob violence", "Riots"  # "rival supporters fought with sticks and machetes"
         if not s1 and et in {"Battles", "Explosions/Remote violence", "Violence against civilians"}:
-            s1 = [Actor(f"Unidentified Armed Group ({place.country})", 3, place.country)]
+            s1 = [unidentified_group_of(place.country)]
         records.append(_record(hit, sentence, place, st, et, s1, s2, when, published))
     return records
 
