@@ -237,9 +237,11 @@ def score_events(preds: Sequence[EventRecord], gold: dict, published: date | Non
     for gi, g in enumerate(golds):
         if g.get("optional"):
             continue
-        if g["date_precision"] == "day":
+        located = [p for p in preds if p.event_type == g["event_type"] and _place_agrees(p, g)]
+        if g["date_precision"] == "day" and located:
+            # Dating is judged on the events found (type and place agree); a missed event is
+            # already counted against recall.
             counts.day_events += 1
-            located = [p for p in preds if p.event_type == g["event_type"] and _place_agrees(p, g)]
             if any(p.event_date and p.event_date.isoformat() == g["date"] for p in located):
                 counts.day_dated_exactly += 1
         if gi not in matched:

@@ -180,6 +180,8 @@ def test_day_events_dated_exactly() -> None:
     counts = score_events([pred(date(2024, 11, 27))], golds, PUBLISHED)
     assert (counts.day_dated_exactly, counts.day_events) == (1, 2)
     assert counts.day_date_accuracy == 0.5
+    # a day event nothing was found for is a miss for recall, not a dating error
+    assert score_events([], golds, PUBLISHED).day_events == 0
 
 
 def test_counts_add_and_ratios_of_nothing() -> None:
