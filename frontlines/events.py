@@ -85,7 +85,8 @@ NOUN_OBJECT_BETWEEN = re.compile(r"^\s*(?:the\s+)?(?:(?:city|town|village|strate
 REFERENCE_BETWEEN = re.compile(
     r"^(?:\s+camp)?,?\s*(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:[\d.,]+\s*(?:km|kilometres|kilometers|miles|nautical miles)\s+)?"
-    r"(?:near|outside|in|(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of)"
+    r"(?:near|outside|in|(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of|"
+    r"on the (?:[\w-]+\s+)?(?:shores?|banks?|coast|edge) of)"
     r"\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
 BETWEEN_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|axis)s?\s+between\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 AND_BETWEEN = re.compile(r"^\s+and\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
@@ -94,6 +95,7 @@ ANAPHORIC_PLACE = re.compile(
     r"vicinity|entrance|outside) of))\s+the\s+(?:[\w-]+\s+){0,2}?(?P<noun>capital|town|city|village)\b(?!\s+(?:of|hall|council|centre|center)\b)",
     re.I)
 TOWN_KINDS = frozenset({"city", "town", "village", "camp"})
+PLACE_NOUNS = frozenset("town city village district hub base camp port capital region province".split())
 POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 PASSIVE_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.I)
@@ -102,7 +104,7 @@ SPEECH_VERBS = frozenset("say tell report announce confirm add state claim quote
 # Participles that, after a comma, tell an event's outcome rather than where it happened.
 CONSEQUENCE_VERBS = frozenset("""
 ensure allow pave force prompt mark deal raise reignite spark leave bring signal trigger open
-cause give grant enable
+cause give grant enable retaliate respond avenge
 """.split())
 # Clauses that hang under a trigger's verb but report something else.
 NESTED_CLAUSE_DEPS = frozenset({"conj", "advcl", "relcl", "ccomp", "acl"})
@@ -340,10 +342,12 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
         chosen = after or in_clause or (in_sentence if alone else [])
     # "Abu Shouk camp, north of El Fasher": the second name only says where the first one is; so
     # does the far end of "the road between Boni and Hombori", where ACLED codes the first town.
+    # The first name need not be resolved: "entered Minova, on the shore of Lake Kivu" is not at the lake.
+    named = chosen + [p for p in places if not p.resolved and sentence.start_char <= p.start < sentence.end_char]
     chosen = [p for p in chosen if not any(
         q.end <= p.start and (REFERENCE_BETWEEN.match(text[q.end:p.start])
                               or (BETWEEN_BEFORE.search(text[max(0, q.start - 30):q.start])
-                                  and AND_BETWEEN.match(text[q.end:p.start]))) for q in chosen)]
+                                  and AND_BETWEEN.match(text[q.end:p.start]))) for q in named)]
     finer = [p for p in chosen if p.kind not in {"country", "continent"}]
     if finer:
         chosen = [p for p in finer if not any(_contains(p, q) for q in finer if q is not p)]
@@ -392,14 +396,15 @@ def _place_referred_to(sentence: Span, clause: list[tuple[int, int]], article: A
                   if _within(m.start("noun"), m.end("noun"), clause)), None)
     if match is None:
         return []
-    earlier = [p for p in article.analysis.places if p.resolved and p.start < sentence.start_char]
+    earlier = [p for p in article.analysis.places if p.start < sentence.start_char]
     noun = match.group("noun").lower()
     if noun == "capital":
         capital = country_table().get(article.home or "", {}).get("capital")
         found = [p for p in article.analysis.places if p.resolved and capital and p.name == capital]
     else:
-        found = [p for p in earlier if p.kind in TOWN_KINDS and p.country == article.home]
-    if not found:
+        # The last town named, resolved or not: an unknown one cannot be replaced by an older one.
+        found = [p for p in earlier if not p.resolved or (p.kind in TOWN_KINDS and p.country == article.home)]
+    if not found or not found[-1].resolved:
         return []
     place = found[-1]
     if match.group("near"):
@@ -412,7 +417,7 @@ def _told_from_dateline(sentence: Span, article: Article) -> bool:
     if article.dateline is None or sentence.start_char >= article.dateline[1]:
         return False
     filed_from = article.dateline[0]
-    return not any(p is not filed_from and p.resolved and p.kind not in {"country", "continent"}
+    return not any(p is not filed_from and p.kind not in {"country", "continent"}
                    and sentence.start_char <= p.start < sentence.end_char for p in article.analysis.places)
 
 
@@ -776,7 +781,7 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
         return []
     if sub_type in {"Arrests", "Attack"} and CRIME_WORDS.search(sentence.text):
         return []  # "arrested a man suspected of stealing copper cables": crime, not conflict
-    if sub_type == TERRITORY and _takes_a_person(hit):
+    if sub_type == TERRITORY and _takes_a_person(hit, analysis.places):
         # "soldiers captured a regional leader of the cartel": people seized, not ground.
         state = side1 and side1[0].inter == 1
         sub_type, event_type = ("Arrests", "Strategic developments") if state else \
@@ -821,10 +826,17 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
     return records
 
 
-def _takes_a_person(hit: TriggerHit) -> bool:
-    """True when what was captured or seized is a person: its object, or its passive subject."""
+def _takes_a_person(hit: TriggerHit, places: Sequence[Place]) -> bool:
+    """True when what was captured or seized is a person: its object, or its passive subject.
+
+    NER calls many unfamiliar towns persons; a name the places stage took for a place, or one set
+    beside "a strategic town", is ground.
+    """
     taken = [c for c in hit.token.children if c.dep_ in {"dobj", "nsubjpass"}]
-    return any(c.ent_type_ == "PERSON" or c.lemma_.lower() in PERSON_OBJECTS for c in taken)
+    return any((c.lemma_.lower() in PERSON_OBJECTS or c.ent_type_ == "PERSON")
+               and not any(p.start <= c.idx < p.end for p in places)
+               and not any(a.dep_ == "appos" and a.lemma_.lower() in PLACE_NOUNS for a in c.children)
+               for c in taken)
 
 
 def _demonstration_type(sub_type: str, event_type: str, sentence: str) -> tuple[str, str]:

@@ -129,6 +129,8 @@ _REGION_AFTER = re.compile(
     r"southwestern|northwest|northeast|southwest|southeast|north|south|east|west|rural|central)\s+)?"
     r"(?:provinces?|governorates?|oblasts?|regions?|countryside|state)\b", re.I)
 _CITY_BEFORE = re.compile(r"(?:city|town|village|capital)\s+of\s+$", re.I)
+_TOWN_APPOSITION = re.compile(
+    r"^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:town|city|village|locality|hamlet|settlement)\b", re.I)
 _CITY_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
 _VICINITY_BEFORE = re.compile(
     r"(?:\bnear|\baround|outskirts\s+of|vicinity\s+of|suburbs?\s+of|outside|"
@@ -360,6 +362,15 @@ def _apply_cues(span: NameSpan, text: str) -> None:
     span.vicinity = bool(_VICINITY_BEFORE.search(before) or _VICINITY_AFTER.match(after))
 
 
+def _is_unknown_place(span: NameSpan, doc: Doc, taken: bytearray) -> bool:
+    """A whole capitalised name the text itself calls a town ("the town of X", "X, a village")."""
+    if not span.whole_run or any(taken[span.start:span.end]) or span.text.lower() in STOP_WORDS:
+        return False
+    text = text_of(doc)
+    before, after = text[max(0, span.start - 40):span.start], text[span.end:span.end + 60]
+    return bool(_CITY_BEFORE.search(before) or _CITY_AFTER.match(after) or _TOWN_APPOSITION.match(after))
+
+
 def _is_plausible(span: NameSpan, doc: Doc) -> bool:
     """Reject names that are more likely ordinary words than the hamlet that shares them.
 
@@ -442,6 +453,12 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
             continue
         span.candidates = found.get(span.text, [])
         if not span.candidates:
+            if _is_unknown_place(span, doc, taken):
+                # "captured Adan Yabaal, a strategic town": a place the gazetteer lacks, reported
+                # unresolved (never snapped to a namesake) so later stages know a place is named.
+                span.city_cue = True
+                chosen.append(span)
+                taken[span.start:span.end] = b"\x01" * (span.end - span.start)
             continue
         span.candidates = [c for c in span.candidates if c.exact or span.whole_run]
         if span.hyphen_siblings and not _is_name_pair(span, found):
@@ -689,6 +706,9 @@ def _rank_all(spans: list[NameSpan], ctx: DocumentContext) -> dict[int, tuple[Ca
         span_ctx = ctx.without(span.text)
         ranked = sorted(((_score(c, span, span_ctx, others), c) for c in span.candidates),
                         key=lambda sc: (-sc[0], -sc[1].population))
+        if not ranked:  # a place the text names but the gazetteer lacks
+            choice[span.start] = (None, 0.0)
+            continue
         best_score, best = ranked[0]
         if best_score < NIL_THRESHOLD:
             choice[span.start] = (None, best_score)

@@ -443,3 +443,9 @@ def test_a_division_named_with_its_feature_word_beats_a_bare_town() -> None:
 def test_news_agencies_are_sources_not_places():
     doc = parse("ISLAMABAD (Reuters) - Rangers arrested a former minister, officials told Lusa and AFP.")
     assert [(p.mention, p.country) for p in extract_places(doc)] == [("ISLAMABAD", "PK")]
+
+
+def test_a_town_the_gazetteer_lacks_is_reported_unresolved_when_the_text_calls_it_a_town():
+    doc = parse("Al-Shabaab militants on Wednesday captured Adan Yabaal, a strategic town in central Somalia.")
+    unknown = [p for p in extract_places(doc) if p.mention == "Adan Yabaal"]
+    assert [(p.resolved, p.latitude) for p in unknown] == [(False, None)]
