@@ -21,7 +21,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from frontlines.gazetteer import country_table
+from frontlines.gazetteer import country_table, haversine_km
 from frontlines.nlp import text_of
 from frontlines.places import LIST_SEPARATOR
 from frontlines.actors import crowd_of, government_of, main_country, military_of, unidentified_group_of
@@ -34,6 +34,8 @@ OVERTAKE = "Non-state actor overtakes territory"
 REGAIN = "Government regains territory"
 TRANSFER = "Non-violent transfer of territory"
 BACKGROUND_DAYS = 90
+# A district is taken to hold a town named with it when they lie this close.
+DISTRICT_KM = 75.0
 # A place resolved with less support than this (see places._score) is often the wrong namesake.
 FIRM_PLACE_SCORE = 7.0
 # An undated restatement is the dated event it echoes when their days are this close.
@@ -83,7 +85,8 @@ TOWARD_BEFORE = re.compile(r"\b(?:toward|towards|headed for|heading for|bound fo
 DIRECTION_BEFORE = re.compile(r"\b(?:to the (?:north|south|east|west) of|(?:road|highway|route|motorway)s? (?:from|linking|connecting|to))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 NOUN_OBJECT_BETWEEN = re.compile(r"^\s*(?:the\s+)?(?:(?:city|town|village|strategic city|key city|provincial capital)\s+of\s+)?$", re.I)
 REFERENCE_BETWEEN = re.compile(
-    r"^(?:\s+camp)?,?\s*(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
+    r"^(?:\s+camp)?,?\s*(?:an?\s+(?:[\w-]+\s+){0,2}(?:town|city|village|district|camp|hub|settlement)\s+)?"
+    r"(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:[\d.,]+\s*(?:km|kilometres|kilometers|miles|nautical miles)\s+)?"
     r"(?:near|outside|in|(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of|"
     r"on the (?:[\w-]+\s+)?(?:shores?|banks?|coast|edge) of)"
@@ -117,6 +120,9 @@ DURATION_BEFORE = re.compile(
     r"\b(?:days|weeks|months|years) of)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # With "since", these make a period that runs to now ("has killed 300 people since August").
 ONGOING = re.compile(r"\b(?:has|have) (?:been|\w+ed|held|fought|taken|seen|left)\b|\bcontinu(?:es|ing)\b|\bongoing\b", re.I)
+FOR_PERIOD = re.compile(
+    r"\bfor (?:more than |over |nearly |almost |the past |the last )?(?:a |an |one |two |three |four |five |"
+    r"six |several |many |\d+ )?(?:days?|weeks?|months?|years?)\b", re.I)
 # Killers that are no actors: disease, disaster, accident.
 NATURAL_CAUSES = re.compile(
     r"\b(?:cholera|outbreak|epidemic|disease|famine|hunger|malnutrition|flood(?:s|ing)?|earthquake|storm|cyclone|"
@@ -235,8 +241,8 @@ def _is_unrealised(token: Token) -> bool:
 
 
 def _is_modifier(hit: TriggerHit) -> bool:
-    """A trigger that only qualifies another noun ("the chemical weapons ban", "air strike victims")."""
-    return hit.token.dep_ == "compound" and hit.token.head.pos_ == "NOUN"
+    """A trigger that only qualifies another noun ("the chemical weapons ban", "the besieged town")."""
+    return hit.token.dep_ in {"compound", "amod"} and hit.token.head.pos_ == "NOUN"
 
 
 def _has_natural_cause(hit: TriggerHit) -> bool:
@@ -518,9 +524,10 @@ def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
 
 def _is_open_ended(token: Token, sentence: Span) -> bool:
     """"The campaign has been ongoing since the launch of Operation 1027, resulting in the capture
-    of Shan State": what a campaign has done since some point, not an event on a day."""
-    return bool(ONGOING.search(sentence.text)) and any(
-        child.lower_ == "since" for node in (token, *token.ancestors) for child in node.children)
+    of Shan State", "clashes have continued across Amhara for more than a year": what a campaign
+    has done over a period, not an event on a day."""
+    return bool(ONGOING.search(sentence.text)) and (bool(FOR_PERIOD.search(sentence.text)) or any(
+        child.lower_ == "since" for node in (token, *token.ancestors) for child in node.children))
 
 
 def _past_the_lead(text: str, offset: int) -> bool:
@@ -723,6 +730,9 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
             # a crowd storming or clashing is a demonstration, never a battle.
             folded = {"Arrests", "Attack"} | ({"Armed clash"} if CROWD_WORDS.search(sentence.text) else set())
             hits = [h for h in hits if h.trigger.sub_event_type not in folded]
+        if any(h.trigger.sub_event_type == "Attack" for h in hits) and _armed_sides(sentence, article) < 2:
+            # "settlers stormed the village and shot dead a man": one armed side, one attack.
+            hits = [h for h in hits if h.trigger.sub_event_type != "Armed clash"]
         if any(h.trigger.event_type == "Explosions/Remote violence" for h in hits):
             # "twin blasts that killed 84 people": the explosion is the event; its victims make it
             # no separate attack on civilians.
@@ -730,9 +740,33 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
         if any(h.trigger.sub_event_type == TERRITORY for h in hits):
             # "took Homs after government forces withdrew": one takeover, not two events.
             hits = [h for h in hits if h.trigger.sub_event_type != WITHDRAWAL]
-        for hit in hits:
-            events += _events_for_hit(hit, hits, sentence, article)
+        told = [record for hit in hits for record in _events_for_hit(hit, hits, sentence, article)]
+        events += _without_containers(told, analysis.places)
     return _drop_restatements(_fold(events))
+
+
+def _without_containers(records: list[EventRecord], places: Sequence[Place]) -> list[EventRecord]:
+    """Within one sentence, an event of a type at a town is not also an event at its district or
+    region ("fought in and around Bahir Dar, ... near the Amhara regional capital")."""
+    districts = {p.name for p in places if p.resolved and p.kind in {"district", "county"}}
+
+    def container(event: EventRecord) -> bool:
+        return event.geo_precision == 3 or event.location in districts
+
+    def holds(outer: EventRecord, inner: EventRecord) -> bool:
+        if not container(outer) or container(inner) or outer.sub_event_type != inner.sub_event_type:
+            return False
+        if outer.geo_precision == 3:
+            return bool(outer.admin1) and outer.admin1 == inner.admin1
+        return haversine_km(outer.latitude, outer.longitude, inner.latitude, inner.longitude) <= DISTRICT_KM
+
+    return [e for e in records if not any(holds(e, other) for other in records if other is not e)]
+
+
+def _armed_sides(sentence: Span, article: Article) -> int:
+    """How many armed actors the sentence names."""
+    return len({m.actor for m in article.analysis.actors
+                if sentence.start_char <= m.start < sentence.end_char and m.actor.inter in {1, 2, 3, 4, 8}})
 
 
 def _lead_group(mentions: Sequence[ActorMention]) -> Actor | None:

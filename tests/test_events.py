@@ -193,3 +193,24 @@ def test_the_capital_and_the_town_stand_for_places_named_before():
     events = {e.sub_event_type: e for e in _events(text, date(2024, 10, 5))}
     assert events["Arrests"].location == "Saint-Marc" and events["Arrests"].geo_precision == 2
     assert events["Armed clash"].location == "Port-au-Prince"
+
+
+def test_a_town_s_district_or_region_named_beside_it_is_no_second_event():
+    text = ("Wazalendo militiamen and M23 rebels traded fire on Saturday in the hills near Sake, in North "
+            "Kivu's Masisi territory, local leaders said.\n")
+    assert [e.location for e in _events(text, date(2024, 8, 26))] == ["Sake"]
+
+
+@pytest.mark.parametrize("text", [
+    "Clashes between Fano militiamen and federal troops have continued across Amhara for more than a year.\n",
+    "The army deployed a new battalion to reinforce the besieged town of Djibo on Thursday.\n",
+])
+def test_campaigns_and_qualifying_words_are_no_battles(text):
+    assert not [e for e in _events(text, date(2024, 9, 25)) if e.event_type == "Battles"]
+
+
+def test_settlers_storming_a_village_and_shooting_a_man_is_one_attack():
+    text = ("Dozens of Israeli settlers stormed the Palestinian village of Jit near Qalqilya yesterday evening "
+            "and shot dead a 23-year-old man, the health ministry said.\n")
+    assert [(e.event_type, e.location) for e in _events(text, date(2024, 8, 16))] == [
+        ("Violence against civilians", "Jīt")]
