@@ -29,7 +29,7 @@ from frontlines.config import default_db
 from frontlines.export import analysis_json, write_events
 from frontlines.ingest import IngestLimits, iter_documents
 from frontlines.models import Document, IngestFailure
-from frontlines.store import EventQuery, open_store
+from frontlines.store import EventQuery, open_store, parse_point
 
 app = typer.Typer(
     help="Turn reporting on armed conflict into sourced, geolocated, dated event data.",
@@ -212,11 +212,13 @@ def events(
     point = None
     if near:
         try:
-            lat, lon = (float(v) for v in near.split(","))
-            point = (lat, lon)
-        except ValueError:
-            _error(f"--near must be LAT,LON, not {near!r}")
+            point = parse_point(near)
+        except ValueError as error:
+            _error(f"--{error}")
             raise typer.Exit(2) from None
+    if within < 0:
+        _error(f"--within must be a distance of 0 km or more, not {within}")
+        raise typer.Exit(2)
     query = EventQuery(
         date_from=_parse_date(since, "--since"), date_to=_parse_date(until, "--until"),
         country=country, admin1=admin1, actor=actor, event_type=event_type, text=text,

@@ -255,6 +255,16 @@ def test_events_near_with_bad_input_is_a_usage_error(near: str) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--near", "95,0"], "off the globe"), (["--near", "36,37", "--within", "-1"], "--within must be"),
+])
+def test_events_near_off_the_globe_or_a_negative_radius_is_a_usage_error(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["events", *args])
+    assert result.exit_code == 2
+    assert message in flat(result.stderr)
+    assert "Traceback" not in result.output
+
+
 def test_events_bad_since_is_a_usage_error() -> None:
     result = runner.invoke(app, ["events", "--since", "2024-13-01"])
     assert result.exit_code == 2

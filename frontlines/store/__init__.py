@@ -2,8 +2,9 @@
 
 from frontlines.store.base import (
     ActorCount, DailyCount, EventQuery, PlaceCount, SaveResult, Store, StoredDocument, StoredEvent,
+    parse_point,
 )
 from frontlines.store.sql import SqlStore, open_store
 
 __all__ = ["ActorCount", "DailyCount", "EventQuery", "PlaceCount", "SaveResult", "SqlStore", "Store",
-           "StoredDocument", "StoredEvent", "open_store"]
+           "StoredDocument", "StoredEvent", "open_store", "parse_point"]

@@ -32,6 +32,17 @@ class EventQuery:
     offset: int = 0
 
 
+def parse_point(text: str) -> tuple[float, float]:
+    """"36.2,37.16" -> (36.2, 37.16); ValueError, with a message for the user, for anything else."""
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise ValueError(f"near must be LAT,LON in decimal degrees (e.g. 36.2,37.16), not {text!r}") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"near {text!r} is off the globe: latitude -90..90, longitude -180..180")
+    return lat, lon
+
+
 @dataclass(slots=True)
 class StoredEvent:
     id: int

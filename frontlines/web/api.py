@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 
 from frontlines.export import feature_collection, stored_event_json
 from frontlines.actors import country_names
-from frontlines.store import EventQuery, Store, StoredDocument
+from frontlines.store import EventQuery, Store, StoredDocument, parse_point
 
 MAX_PAGE = 5000
 DEFAULT_PAGE = 500
@@ -40,12 +40,9 @@ def _invalid(field: str, message: str, value: object) -> RequestValidationError:
 
 def _parse_near(near: str) -> tuple[float, float]:
     try:
-        lat, lon = (float(part) for part in near.split(","))
-    except ValueError:
-        raise _invalid("near", "near must be LAT,LON in decimal degrees, e.g. 36.2,37.16", near) from None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise _invalid("near", "near is off the globe: latitude -90..90, longitude -180..180", near)
-    return lat, lon
+        return parse_point(near)
+    except ValueError as error:
+        raise _invalid("near", str(error), near) from None
 
 
 def event_filters(
