@@ -91,6 +91,8 @@ REFERENCE_BETWEEN = re.compile(
     r"(?:near|outside|in|(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of|"
     r"on the (?:[\w-]+\s+)?(?:shores?|banks?|coast|edge) of)"
     r"\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
+QUALIFIER_BETWEEN = re.compile(
+    r"^\s+(?:port|city|town|coastal (?:city|town)|capital|border town|region|province|district)\s+of\s+(?:the\s+)?$", re.I)
 BETWEEN_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|axis)s?\s+between\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 AND_BETWEEN = re.compile(r"^\s+and\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 ANAPHORIC_PLACE = re.compile(
@@ -350,6 +352,9 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
     # does the far end of "the road between Boni and Hombori", where ACLED codes the first town.
     # The first name need not be resolved: "entered Minova, on the shore of Lake Kivu" is not at the lake.
     named = chosen + [p for p in places if not p.resolved and sentence.start_char <= p.start < sentence.end_char]
+    # "the Red Sea port of Hodeidah": the first name qualifies the second.
+    chosen = [p for p in chosen if not any(
+        p.end <= q.start and QUALIFIER_BETWEEN.match(text[p.end:q.start]) for q in chosen)]
     chosen = [p for p in chosen if not any(
         q.end <= p.start and (REFERENCE_BETWEEN.match(text[q.end:p.start])
                               or (BETWEEN_BEFORE.search(text[max(0, q.start - 30):q.start])

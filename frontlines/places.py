@@ -84,6 +84,8 @@ north south east west northern southern eastern western central upper lower new 
 santa mount lake fort port great little greater
 """.split())
 UNKNOWN_TOWN_POPULATION = 5_000
+# How far a neighbourhood named as part of a town ("Imphal's Khurai") may lie from it.
+PART_OF_TOWN_KM = 40
 # A second-level division named without its feature word ranks with a town of ~4,000 people.
 BARE_DIVISION_PRIOR = 1.8
 DIVISION_WORDS = frozenset("county district raion rayon municipality parish department "
@@ -129,6 +131,7 @@ _REGION_AFTER = re.compile(
     r"southwestern|northwest|northeast|southwest|southeast|north|south|east|west|rural|central)\s+)?"
     r"(?:provinces?|governorates?|oblasts?|regions?|countryside|state)\b", re.I)
 _CITY_BEFORE = re.compile(r"(?:city|town|village|capital)\s+of\s+$", re.I)
+_POSSESSIVE_BETWEEN = re.compile(r"^['’]s\s+$")
 _TOWN_APPOSITION = re.compile(
     r"^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:town|city|village|locality|hamlet|settlement)\b", re.I)
 _CITY_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
@@ -280,6 +283,9 @@ def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = (), *,
                  for s, e in words]
         compound = _hyphen_compounds(words, text)
         feature = _feature_name(words, cut, text, embedded=embedded)
+        # Words after a possessive belong to another name: "Goma" is the whole of "Goma's
+        # Majengo neighbourhood" as far as being a whole name goes.
+        segment = [sum(1 for n in cut[:k] if n) for k in range(len(words))]
         for i in range(len(words)):
             first = text[words[i][0]:words[i][1]]
             if not _starts_name(first) or first.lower() in LEADING_NON_NAMES or (
@@ -295,7 +301,8 @@ def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = (), *,
                 if feature and (i >= feature[1] or feature[0] <= i and j <= feature[1] and (
                         (i, j) != feature[:2] or not feature[2])):
                     continue
-                rest = [text[s:e].lower() for s, e in words[:i] + words[j:]]
+                rest = [text[s:e].lower() for k, (s, e) in enumerate(words)
+                        if not i <= k < j and segment[k] in (segment[i], segment[j - 1])]
                 whole = all(w in MONTHS_AND_DAYS or w in STOP_WORDS for w in rest)
                 # An abbreviation joined by a hyphen is a label, not part of the name: the
                 # party of "R-Charleston", the school of "Watertown-ML".
@@ -443,6 +450,9 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
     variants = [v for v in (_strip_feature_word(s) for s in raw) if v is not None]
     spans = raw + variants
     found = gazetteer.lookup({s.text for s in spans})
+    # A name the text once calls a town is a place wherever else it appears ("entered Minova").
+    unknown_towns = {s.text for s in spans if not found.get(s.text)
+                     and _is_unknown_place(s, doc, bytearray(len(text) + 1))}
     demonym_words = demonyms()
     chosen: list[NameSpan] = []
     # One flag per character: is it already part of a chosen (longer) name?
@@ -453,7 +463,7 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
             continue
         span.candidates = found.get(span.text, [])
         if not span.candidates:
-            if _is_unknown_place(span, doc, taken):
+            if span.text in unknown_towns and span.whole_run and not any(taken[span.start:span.end]):
                 # "captured Adan Yabaal, a strategic town": a place the gazetteer lacks, reported
                 # unresolved (never snapped to a namesake) so later stages know a place is named.
                 span.city_cue = True
@@ -690,6 +700,18 @@ def resolve_places(doc: Doc, spans: list[NameSpan]) -> list[Place]:
     for span in spans:
         cand, score = choice[span.start]
         places.append(_to_place(span, cand, score))
+    return _within_owners(places, text_of(doc))
+
+
+def _within_owners(places: list[Place], text: str) -> list[Place]:
+    """"Imphal's Khurai area": a part of a town lies in the town; a namesake far away is not it."""
+    for i in range(1, len(places)):
+        owner, part = places[i - 1], places[i]
+        if (owner.resolved and part.resolved and owner.kind in {"city", "town", "village"}
+                and _POSSESSIVE_BETWEEN.match(text[owner.end:part.start])
+                and haversine_km(owner.latitude, owner.longitude, part.latitude, part.longitude) > PART_OF_TOWN_KM):
+            places[i] = Place(mention=part.mention, start=part.start, end=part.end,
+                              vicinity=part.vicinity, score=part.score)
     return places
 
 

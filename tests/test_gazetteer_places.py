@@ -449,3 +449,17 @@ def test_a_town_the_gazetteer_lacks_is_reported_unresolved_when_the_text_calls_i
     doc = parse("Al-Shabaab militants on Wednesday captured Adan Yabaal, a strategic town in central Somalia.")
     unknown = [p for p in extract_places(doc) if p.mention == "Adan Yabaal"]
     assert [(p.resolved, p.latitude) for p in unknown] == [(False, None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("An angry crowd stoned a man to death in Goma's Majengo neighbourhood on Wednesday.", [("Goma", "CD")]),
+    ("A grenade was hurled at a legislator's house in Imphal's Khurai area on Tuesday.", [("Imphal", "IN")]),
+])
+def test_a_town_before_a_possessive_is_a_whole_name_and_its_parts_lie_in_it(text, expected):
+    assert [(p.mention, p.country) for p in extract_places(parse(text)) if p.resolved] == expected
+
+
+def test_a_name_the_text_calls_a_town_once_is_a_place_wherever_it_recurs():
+    text = ("M23 rebels captured the town of Minova on Tuesday.\n"
+            "The fighters entered Minova, on the north-western shore of Lake Kivu, in the afternoon.\n")
+    assert [p.mention for p in extract_places(parse(text)) if p.mention == "Minova"] == ["Minova", "Minova"]
