@@ -317,6 +317,15 @@ def actor_name_spans(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in actor_table().phrase_spans(text) if " " in text[s:e] or "-" in text[s:e]]
 
 
+def countries_of_named_actors(text: str) -> Counter[str]:
+    """The countries of the forces and groups the text names ("RSF" -> SD, "M23" -> CD).
+
+    The places stage counts them as evidence of where the article is, before places are known:
+    "positions near Mellit" in a sentence about the RSF is Mellit in Sudan.
+    """
+    return Counter(m.actor.country for m in actor_table().find(text, None) if m.actor.country)
+
+
 def extract_actors(text: str, places: Iterable[Place]) -> list[ActorMention]:
     """The stage's entry point: every actor phrase in `text`, normalised.
 

@@ -6,7 +6,7 @@ way spaCy's `Language.__call__` passes one Doc through its components.
 
 from __future__ import annotations
 
-from frontlines.actors import actor_name_spans, extract_actors
+from frontlines.actors import actor_name_spans, countries_of_named_actors, extract_actors
 from frontlines.dates import resolve_dates
 from frontlines.events import extract_events
 from frontlines.figures import extract_figures
@@ -23,7 +23,8 @@ def analyze(document: Document) -> Analysis:
         return analysis
     doc = parse(document.text)
     analysis.doc = doc
-    analysis.places = extract_places(doc, names_of_actors=actor_name_spans(document.text))
+    analysis.places = extract_places(doc, names_of_actors=actor_name_spans(document.text),
+                                     actor_countries=countries_of_named_actors(document.text))
     analysis.dates = resolve_dates(doc, document.published)
     analysis.actors = extract_actors(document.text, analysis.places)
     analysis.quotes = extract_quotes(doc)

@@ -52,7 +52,7 @@ airlines company corps union movement group network institute foundation court o
 department government police guard unit division operation operations room tribune herald journal
 press tv radio channel daily gazette federation league association commission authority
 """.split())
-NAME_CONNECTORS = ("of", "de", "on")
+NAME_CONNECTORS = ("of", "de", "on", "da", "do", "dos", "das", "del", "di", "du", "des")
 # Words that end a facility's name ("Aden Adde International Airport"), the words that qualify it,
 # and words that begin a natural feature's ("Lake Kivu", "Cape of Good Hope").
 FACILITY_WORDS = frozenset("""
@@ -117,7 +117,7 @@ _PARTICLE = r"(?:(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez)[-‐]|(?:al|e
 _ABBREVIATION = r"(?:[A-Z][a-z]{0,3}\.)(?:\s?[A-Z][a-z]{0,3}\.)*"
 _WORD = rf"(?:{_ABBREVIATION}(?![\w’'])|[A-ZÀ-ÞĀ-Ž][\w’'‘`\-]*)"
 _RUN_RE = re.compile(
-    rf"(?<![\w’'‘`-]){_PARTICLE}?{_WORD}(?:(?: | of | de |-){_PARTICLE}?{_WORD})*"
+    rf"(?<![\w’'‘`-]){_PARTICLE}?{_WORD}(?:(?: | of | de | da | do | dos | das | del | di | du | des |-){_PARTICLE}?{_WORD})*"
 )
 # Words of a run: "al-Nu’man" is one word, "Russia-Turkey" two.
 _RUN_WORD_RE = re.compile(rf"{_PARTICLE}?[^\s-]+(?:-[a-z][^\s-]*)*")
@@ -538,10 +538,11 @@ class DocumentContext:
                                self.containers)
 
 
-def _document_context(doc: Doc, spans: list[NameSpan]) -> DocumentContext:
+def _document_context(doc: Doc, spans: list[NameSpan], actor_countries: Counter[str]) -> DocumentContext:
     countries: Counter[str] = Counter()
     regions: Counter[tuple[str, str]] = Counter()
     countries.update(demonym_countries(text_of(doc)))
+    countries.update(actor_countries)
     for span in spans:
         kinds = {c.kind for c in span.candidates}
         codes = {c.country for c in span.candidates if c.country}
@@ -682,8 +683,10 @@ def _prefer_city_or_region(best: Candidate, ranked: list[tuple[float, Candidate]
     return region if span.region_cue and not span.city_cue else city
 
 
-def resolve_places(doc: Doc, spans: list[NameSpan]) -> list[Place]:
-    ctx = _document_context(doc, spans)
+def resolve_places(doc: Doc, spans: list[NameSpan], actor_countries: Counter[str] | None = None) -> list[Place]:
+    """Each span's best candidate, or none; `actor_countries` are the countries of the forces and
+    groups the text names, evidence of where the article is like its demonyms."""
+    ctx = _document_context(doc, spans, actor_countries or Counter())
     # "al-Qusayr in Homs": a name that contains another is the region, not its namesake town.
     for outer in ctx.containers.values():
         outer.region_cue = True
@@ -790,8 +793,8 @@ def demonym_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
 
 
 def extract_places(doc: Doc, gazetteer: CandidateSource | None = None, *,
-                   names_of_actors: Sequence[tuple[int, int]] = (), embedded: bool = False
-                   ) -> list[Place]:
+                   names_of_actors: Sequence[tuple[int, int]] = (), embedded: bool = False,
+                   actor_countries: Counter[str] | None = None) -> list[Place]:
     """The stage's entry point: every place name in `doc`, resolved where the evidence allows.
 
     An unresolved name is kept only when something other than the gazetteer says it is a place
@@ -800,4 +803,4 @@ def extract_places(doc: Doc, gazetteer: CandidateSource | None = None, *,
     gaz = gazetteer or default_gazetteer()
     spans = recognize_places(doc, gaz, names_of_actors, embedded=embedded)
     evidence = {s.start for s in spans if s.ner_label in PLACE_LABELS or s.region_cue or s.city_cue}
-    return [p for p in resolve_places(doc, spans) if p.resolved or p.start in evidence]
+    return [p for p in resolve_places(doc, spans, actor_countries) if p.resolved or p.start in evidence]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from frontlines.actors import countries_of_named_actors
 from frontlines.gazetteer import _INDEXES, _SCHEMA, Candidate, Gazetteer, default_gazetteer, haversine_km
 from frontlines.ingest import iter_documents
 from frontlines.models import Document, Place
@@ -463,3 +464,11 @@ def test_a_name_the_text_calls_a_town_once_is_a_place_wherever_it_recurs():
     text = ("M23 rebels captured the town of Minova on Tuesday.\n"
             "The fighters entered Minova, on the north-western shore of Lake Kivu, in the afternoon.\n")
     assert [p.mention for p in extract_places(parse(text)) if p.mention == "Minova"] == ["Minova", "Minova"]
+
+
+def test_lowercase_particles_join_a_name_and_named_groups_say_which_country():
+    doc = parse("The port town of Mocímboa da Praia was recaptured by Rwandan and Mozambican troops on Sunday.")
+    assert [p.name for p in extract_places(doc)] == ["Mocímboa da Praia"]
+    text = "RSF commanders accused the army of dropping chlorine on their positions near Mellit on Saturday."
+    places = extract_places(parse(text), actor_countries=countries_of_named_actors(text))
+    assert [(p.mention, p.country) for p in places if p.resolved] == [("Mellit", "SD")]
