@@ -85,7 +85,7 @@ TOWARD_BEFORE = re.compile(r"\b(?:toward|towards|headed for|heading for|bound fo
 DIRECTION_BEFORE = re.compile(r"\b(?:to the (?:north|south|east|west) of|(?:road|highway|route|motorway)s? (?:from|linking|connecting|to))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 NOUN_OBJECT_BETWEEN = re.compile(r"^\s*(?:the\s+)?(?:(?:city|town|village|strategic city|key city|provincial capital)\s+of\s+)?$", re.I)
 REFERENCE_BETWEEN = re.compile(
-    r"^(?:\s+camp)?,?\s*(?:an?\s+(?:[\w-]+\s+){0,2}(?:town|city|village|district|camp|hub|settlement)\s+)?"
+    r"^(?:\s+(?:[\w-]+\s+)?camp)?,?\s*(?:an?\s+(?:[\w-]+\s+){0,2}(?:town|city|village|district|camp|hub|settlement)\s+)?"
     r"(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:[\d.,]+\s*(?:km|kilometres|kilometers|miles|nautical miles)\s+)?"
     r"(?:near|outside|in|(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of|"
@@ -106,6 +106,8 @@ PASSIVE_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.I)
 # Verbs of saying: their subject reports an event, it does not take part in it.
 SPEECH_VERBS = frozenset("say tell report announce confirm add state claim quote cite allege".split())
+# Verbs whose subject, when a place, stands for its government ("Kinshasa blamed the M23").
+SPEAKING_VERBS = SPEECH_VERBS | frozenset("blame accuse condemn deny warn urge demand insist vow threaten".split())
 # Participles that, after a comma, tell an event's outcome rather than where it happened.
 CONSEQUENCE_VERBS = frozenset("""
 ensure allow pave force prompt mark deal raise reignite spark leave bring signal trigger open
@@ -277,6 +279,9 @@ def _clause_range(hit: TriggerHit, others: Sequence[TriggerHit]) -> list[tuple[i
     its own places, dates and actors.
     """
     head = _clause_head(hit.token)
+    if head.dep_ in {"advcl", "xcomp"} and head.tag_ == "VBG" and not _is_separate_clause(head) \
+            and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in head.children):
+        head = _clause_head(head.head)  # "rampaged through Huwara, torching homes": the same where
     tokens = set(head.subtree)
     own = {hit.token, *hit.token.ancestors}
     nested_heads = [c for c in head.subtree if c.i != head.i and c.pos_ in {"VERB", "AUX"}
@@ -327,7 +332,7 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
     text = text_of(sentence.doc)
     datelines = [_dateline_span(m) for m in DATELINE_PLACE.finditer(text, sentence.start_char, sentence.end_char)]
     in_sentence = [p for p in places if p.resolved and sentence.start_char <= p.start < sentence.end_char
-                   and not _within(p.start, p.end, datelines)
+                   and not _within(p.start, p.end, datelines) and not _speaks(p, sentence.doc)
                    and not EXCEPTION_BEFORE.search(text[sentence.start_char:p.start])
                    and not DIRECTION_BEFORE.search(text[max(0, p.start - 30):p.start])
                    and (hit.trigger.event_type == "Explosions/Remote violence"
@@ -351,14 +356,20 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
     # "Abu Shouk camp, north of El Fasher": the second name only says where the first one is; so
     # does the far end of "the road between Boni and Hombori", where ACLED codes the first town.
     # The first name need not be resolved: "entered Minova, on the shore of Lake Kivu" is not at the lake.
-    named = chosen + [p for p in places if not p.resolved and sentence.start_char <= p.start < sentence.end_char]
+    # The first name need not be resolved: "entered Minova, on the shore of Lake Kivu" is not at the
+    # lake; but "the Mugunga camp near Goma", with Mugunga unknown, is coded near Goma.
+    unknown = [p for p in places if not p.resolved and sentence.start_char <= p.start < sentence.end_char]
     # "the Red Sea port of Hodeidah": the first name qualifies the second.
     chosen = [p for p in chosen if not any(
         p.end <= q.start and QUALIFIER_BETWEEN.match(text[p.end:q.start]) for q in chosen)]
     chosen = [p for p in chosen if not any(
         q.end <= p.start and (REFERENCE_BETWEEN.match(text[q.end:p.start])
                               or (BETWEEN_BEFORE.search(text[max(0, q.start - 30):q.start])
-                                  and AND_BETWEEN.match(text[q.end:p.start]))) for q in named)]
+                                  and AND_BETWEEN.match(text[q.end:p.start])))
+        for q in chosen + [u for u in unknown if p.kind not in TOWN_KINDS])]
+    chosen = [replace(p, vicinity=True) if any(
+        q.end <= p.start and REFERENCE_BETWEEN.match(text[q.end:p.start]) for q in unknown) else p
+        for p in chosen]
     finer = [p for p in chosen if p.kind not in {"country", "continent"}]
     if finer:
         chosen = [p for p in finer if not any(_contains(p, q) for q in finer if q is not p)]
@@ -430,6 +441,12 @@ def _told_from_dateline(sentence: Span, article: Article) -> bool:
     filed_from = article.dateline[0]
     return not any(p is not filed_from and p.kind not in {"country", "continent"}
                    and sentence.start_char <= p.start < sentence.end_char for p in article.analysis.places)
+
+
+def _speaks(place: Place, doc: Doc) -> bool:
+    """"Kinshasa blamed the M23", "Moscow said": a capital standing for its government."""
+    span = doc.char_span(place.start, place.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ == "nsubj" and span.root.head.lemma_ in SPEAKING_VERBS
 
 
 def _with_listed(chosen: list[Place], candidates: list[Place], text: str) -> list[Place]:
@@ -738,6 +755,12 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
         if any(h.trigger.sub_event_type == "Attack" for h in hits) and _armed_sides(sentence, article) < 2:
             # "settlers stormed the village and shot dead a man": one armed side, one attack.
             hits = [h for h in hits if h.trigger.sub_event_type != "Armed clash"]
+        if any(h.trigger.sub_event_type == "Sexual violence" for h in hits):
+            # "soldiers raped a girl during a raid on a village": the specific violence is the event.
+            hits = [h for h in hits if h.trigger.sub_event_type != "Attack"]
+        if any(h.trigger.event_type in {"Battles", "Violence against civilians"} for h in hits):
+            # "settlers rampaged through the town, torching homes": destruction in an attack is part of it.
+            hits = [h for h in hits if h.trigger.sub_event_type != "Looting/property destruction"]
         if any(h.trigger.event_type == "Explosions/Remote violence" for h in hits):
             # "twin blasts that killed 84 people": the explosion is the event; its victims make it
             # no separate attack on civilians.

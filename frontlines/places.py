@@ -132,6 +132,10 @@ _REGION_AFTER = re.compile(
     r"(?:provinces?|governorates?|oblasts?|regions?|countryside|state)\b", re.I)
 _CITY_BEFORE = re.compile(r"(?:city|town|village|capital)\s+of\s+$", re.I)
 _POSSESSIVE_BETWEEN = re.compile(r"^['’]s\s+$")
+# "Lido beach in", "Majengo neighbourhood of": a lowercase landmark word, then the town it is in.
+_PART_IN_BETWEEN = re.compile(
+    r"^\s+(?:beach|market|square|bridge|road|street|avenue|junction|roundabout|neighbou?rhood|quarter|"
+    r"district|area|suburb|camp|hill|port)\s+(?:in|of)\s+(?:the\s+)?(?:(?:city|town|capital)\s+of\s+)?$", re.I)
 _TOWN_APPOSITION = re.compile(
     r"^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:town|city|village|locality|hamlet|settlement)\b", re.I)
 _CITY_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
@@ -707,14 +711,22 @@ def resolve_places(doc: Doc, spans: list[NameSpan], actor_countries: Counter[str
 
 
 def _within_owners(places: list[Place], text: str) -> list[Place]:
-    """"Imphal's Khurai area": a part of a town lies in the town; a namesake far away is not it."""
+    """"Imphal's Khurai area", "Lido beach in Mogadishu": a part of a town lies in the town; a
+    namesake far away is not it, and the part is left unresolved."""
     for i in range(1, len(places)):
-        owner, part = places[i - 1], places[i]
+        first, second = places[i - 1], places[i]
+        between = text[first.end:second.start]
+        if _POSSESSIVE_BETWEEN.match(between):
+            owner, part, index = first, second, i
+        elif _PART_IN_BETWEEN.match(between):
+            owner, part, index = second, first, i - 1
+        else:
+            continue
         if (owner.resolved and part.resolved and owner.kind in {"city", "town", "village"}
-                and _POSSESSIVE_BETWEEN.match(text[owner.end:part.start])
+                and part.kind not in SELF_EVIDENT_KINDS
                 and haversine_km(owner.latitude, owner.longitude, part.latitude, part.longitude) > PART_OF_TOWN_KM):
-            places[i] = Place(mention=part.mention, start=part.start, end=part.end,
-                              vicinity=part.vicinity, score=part.score)
+            places[index] = Place(mention=part.mention, start=part.start, end=part.end,
+                                  vicinity=part.vicinity, score=part.score)
     return places
 
 

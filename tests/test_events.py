@@ -214,3 +214,17 @@ def test_settlers_storming_a_village_and_shooting_a_man_is_one_attack():
             "and shot dead a 23-year-old man, the health ministry said.\n")
     assert [(e.event_type, e.location) for e in _events(text, date(2024, 8, 16))] == [
         ("Violence against civilians", "Jīt")]
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("Junta soldiers raped a 16-year-old girl during a raid on a village near Monywa on 12 March, officials said.\n",
+     date(2024, 3, 18), {("Sexual violence", "Monywa")}),
+    ("Hundreds of Israeli settlers rampaged through the Palestinian town of Huwara on Sunday night, torching homes "
+     "and cars.\n", date(2023, 2, 27), {("Attack", "Huwara")}),
+    ("Mortar rounds that slammed into the Mugunga displacement camp near Goma on Friday killed 12 people, and "
+     "Kinshasa blamed the M23 rebels.\n", date(2024, 5, 4), {("Shelling/artillery/missile attack", "Goma")}),
+    ("At least 32 people were killed on Friday when a suicide bomber detonated his vest at Lido beach in "
+     "Mogadishu, police said.\n", date(2024, 8, 3), {("Suicide bomb", "Mogadishu")}),
+])
+def test_one_event_at_the_place_it_happened(text, published, expected):
+    assert {(e.sub_event_type, e.location) for e in _events(text, published)} == expected
