@@ -58,7 +58,7 @@ DOMINANT_SUB_TYPES = ("Chemical weapon", "Suicide bomb", "Other")
 CROWD_WORDS = re.compile(
     r"\b(?:protest\w*|demonstrat\w*|rioters?|crowds?|mobs?|youths|students|residents|supporters|activists|"
     r"marchers|mourners)\b", re.I)
-MOB_WORDS = re.compile(r"\b(?:mobs?|lynch\w*|vigilantes?|locals|villagers|youths|traders|passers-by)\b", re.I)
+MOB_WORDS = re.compile(r"\b(?:mobs?|crowds?|lynch\w*|vigilantes?|locals|villagers|youths|traders|passers-by)\b", re.I)
 # What crowds fight with: a brawl with these and no armed group named is mob violence, not a battle.
 MOB_WEAPONS = re.compile(r"\b(?:sticks|machetes|stones|rocks|clubs|knives|iron rods|bricks|bamboo)\b", re.I)
 PROTEST_WORDS = re.compile(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|ers)?|sit-in)\b", re.I)
@@ -100,6 +100,7 @@ ANAPHORIC_PLACE = re.compile(
     r"vicinity|entrance|outside) of))\s+the\s+(?:[\w-]+\s+){0,2}?(?P<noun>capital|town|city|village)\b(?!\s+(?:of|hall|council|centre|center)\b)",
     re.I)
 TOWN_KINDS = frozenset({"city", "town", "village", "camp"})
+NATURAL_FEATURE_KINDS = frozenset({"lake", "sea", "river", "strait", "gulf", "mountain", "continent", "country"})
 PLACE_NOUNS = frozenset("town city village district hub base camp port capital region province".split())
 POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 PASSIVE_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
@@ -129,8 +130,10 @@ FOR_PERIOD = re.compile(
     r"six |several |many |\d+ )?(?:days?|weeks?|months?|years?)\b", re.I)
 # Killers that are no actors: disease, disaster, accident.
 NATURAL_CAUSES = re.compile(
-    r"\b(?:cholera|outbreak|epidemic|disease|famine|hunger|malnutrition|flood(?:s|ing)?|earthquake|storm|cyclone|"
-    r"hurricane|landslide|heat ?wave|drought|accident|crash|collapse|fire|blaze|lightning|virus|measles|malaria)\b", re.I)
+    r"\b(?:cholera|outbreaks?|epidemics?|diseases?|famine|hunger|malnutrition|flood(?:s|ing|waters?)?|earthquakes?|"
+    r"storms?|cyclones?|hurricanes?|typhoons?|landslides?|mudslides?|heat ?waves?|drought|accidents?|crash(?:es)?|"
+    r"collapse[sd]?|fires?|blazes?|lightning|virus|measles|malaria|tankers?|dams?|overturned|capsized|derailed|stampedes?)\b",
+    re.I)
 # Ordinary crime, which ACLED leaves out: theft, fraud, drugs, a quarrel.
 CRIME_WORDS = re.compile(
     r"\b(?:steal\w*|stole|theft|thie(?:f|ves)|robber(?:y|ies)|robbing|burglar\w*|fraud\w*|betting|gambling|"
@@ -252,7 +255,7 @@ def _is_modifier(hit: TriggerHit) -> bool:
 def _has_natural_cause(hit: TriggerHit) -> bool:
     """"A cholera outbreak has killed 300 people": the killer is a disease, not an actor."""
     subjects = [c for node in (hit.token, *hit.token.ancestors) for c in node.children
-                if c.dep_ in {"nsubj", "agent"}][:1]
+                if c.dep_ in {"nsubj", "agent"}]
     return any(NATURAL_CAUSES.search(" ".join(t.text for t in c.subtree)) for c in subjects)
 
 
@@ -366,7 +369,7 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
         q.end <= p.start and (REFERENCE_BETWEEN.match(text[q.end:p.start])
                               or (BETWEEN_BEFORE.search(text[max(0, q.start - 30):q.start])
                                   and AND_BETWEEN.match(text[q.end:p.start])))
-        for q in chosen + [u for u in unknown if p.kind not in TOWN_KINDS])]
+        for q in chosen + [u for u in unknown if p.kind in NATURAL_FEATURE_KINDS])]
     chosen = [replace(p, vicinity=True) if any(
         q.end <= p.start and REFERENCE_BETWEEN.match(text[q.end:p.start]) for q in unknown) else p
         for p in chosen]
@@ -752,9 +755,12 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
             # a crowd storming or clashing is a demonstration, never a battle.
             folded = {"Arrests", "Attack"} | ({"Armed clash"} if CROWD_WORDS.search(sentence.text) else set())
             hits = [h for h in hits if h.trigger.sub_event_type not in folded]
-        if any(h.trigger.sub_event_type == "Attack" for h in hits) and _armed_sides(sentence, article) < 2:
-            # "settlers stormed the village and shot dead a man": one armed side, one attack.
-            hits = [h for h in hits if h.trigger.sub_event_type != "Armed clash"]
+        if any(h.trigger.sub_event_type == "Attack" for h in hits) and any(
+                h.trigger.event_type == "Battles" for h in hits):
+            # "settlers stormed the village and shot dead a man": one armed side, one attack; with
+            # two armed sides, those killed died in the battle.
+            dropped = "Armed clash" if _armed_sides(sentence, article) < 2 else "Attack"
+            hits = [h for h in hits if h.trigger.sub_event_type != dropped]
         if any(h.trigger.sub_event_type == "Sexual violence" for h in hits):
             # "soldiers raped a girl during a raid on a village": the specific violence is the event.
             hits = [h for h in hits if h.trigger.sub_event_type != "Attack"]
@@ -865,6 +871,10 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
             st, et = TRANSFER, "Strategic developments"
         if et == "Riots" and st == "Violent demonstration" and not CROWD_WORDS.search(sentence.text):
             st, et = "Looting/property destruction", "Strategic developments"
+        elif st in {"Attack", "Looting/property destruction"} and _crowd_acts(hit):
+            # "A crowd beat a butcher to death", "mobs torched homes": a crowd, not an armed group.
+            st, et = ("Violent demonstration", "Riots") if PROTEST_WORDS.search(sentence.text) \
+                else ("Mob violence", "Riots")
         if et in {"Protests", "Riots"}:
             st, et = _demonstration_type(st, et, sentence.text)
             crowd = [a for a in s1 + s2 if a.inter in {5, 6, 7}]
@@ -886,6 +896,13 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
             s1 = [unidentified_group_of(place.country)]
         records.append(_record(hit, sentence, place, st, et, s1, s2, when, published))
     return records
+
+
+def _crowd_acts(hit: TriggerHit) -> bool:
+    """True when the subject of the trigger's clause is a crowd or a mob."""
+    subjects = [c for node in (hit.token, *hit.token.ancestors) for c in node.children if c.dep_ == "nsubj"][:1]
+    words = " ".join(t.text for c in subjects for t in c.subtree)
+    return bool(MOB_WORDS.search(words) or re.search(r"\b(?:crowds?|rioters|protesters|demonstrators|residents)\b", words, re.I))
 
 
 def _takes_a_person(hit: TriggerHit, places: Sequence[Place]) -> bool:

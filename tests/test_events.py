@@ -228,3 +228,17 @@ def test_settlers_storming_a_village_and_shooting_a_man_is_one_attack():
 ])
 def test_one_event_at_the_place_it_happened(text, published, expected):
     assert {(e.sub_event_type, e.location) for e in _events(text, published)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Gunmen opened fire on tourists in a meadow near Pahalgam on Tuesday afternoon, killing 26 men, police said.\n",
+     {("Violence against civilians", "Attack")}),
+    ("A crowd beat to death a butcher accused of blasphemy at a market in Sokoto on Sunday, police said.\n",
+     {("Riots", "Mob violence")}),
+    ("A crowd of hundreds torched churches and dozens of homes in Jaranwala, Punjab, on Wednesday.\n",
+     {("Riots", "Mob violence")}),
+    ("A fuel tanker overturned and exploded on a highway in Jigawa state on Tuesday night as residents scooped up "
+     "spilled petrol, killing at least 140 people.\n", set()),
+])
+def test_who_kills_decides_whether_and_how_it_is_coded(text, expected):
+    assert {(e.event_type, e.sub_event_type) for e in _events(text, date(2025, 4, 23))} == expected
