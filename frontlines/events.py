@@ -47,7 +47,7 @@ REGION_KINDS = frozenset({"governorate", "oblast", "state", "province", "region"
 # Words on the path from a trigger to its clause's root that make the event unrealised.
 MODALS = frozenset({"could", "would", "might", "may", "should", "will", "must", "can", "shall"})
 UNREALISED_HEADS = frozenset("""
-attempt try seek aim plan threaten vow prepare intend want hope fail prevent refuse push urge call
+attempt try seek aim plan threaten vow prepare intend want hope fail prevent refuse urge call
 warn pledge promise demand seek expect fear risk avoid deny reject insist need chance charge
 investigate
 """.split())
@@ -57,7 +57,7 @@ DOMINANT_SUB_TYPES = ("Chemical weapon", "Suicide bomb", "Other")
 # Crowds make demonstrations; armed men burning houses are destroying property.
 CROWD_WORDS = re.compile(
     r"\b(?:protest\w*|demonstrat\w*|rioters?|crowds?|mobs?|youths|students|residents|supporters|activists|"
-    r"marchers|mourners)\b", re.I)
+    r"marchers|mourners|young men)\b", re.I)
 MOB_WORDS = re.compile(r"\b(?:mobs?|crowds?|lynch\w*|vigilantes?|locals|villagers|youths|traders|passers-by)\b", re.I)
 # What crowds fight with: a brawl with these and no armed group named is mob violence, not a battle.
 MOB_WEAPONS = re.compile(r"\b(?:sticks|machetes|stones|rocks|clubs|knives|iron rods|bricks|bamboo)\b", re.I)
@@ -88,7 +88,7 @@ REFERENCE_BETWEEN = re.compile(
     r"^(?:\s+(?:[\w-]+\s+)?camp)?,?\s*(?:an?\s+(?:[\w-]+\s+){0,2}(?:town|city|village|district|camp|hub|settlement)\s+)?"
     r"(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:[\d.,]+\s*(?:km|kilometres|kilometers|miles|nautical miles)\s+)?"
-    r"(?:near|outside|in|(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of|"
+    r"(?:near|outside|in|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of|"
     r"on the (?:[\w-]+\s+)?(?:shores?|banks?|coast|edge) of)"
     r"\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
 QUALIFIER_BETWEEN = re.compile(
@@ -97,7 +97,7 @@ BETWEEN_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|axis)s?\s+between
 AND_BETWEEN = re.compile(r"^\s+and\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 ANAPHORIC_PLACE = re.compile(
     r"\b(?:in|into|inside|across|at|on|near|around|outside|of|(?P<near>(?:outskirts|edge|edges|suburbs?|"
-    r"vicinity|entrance|outside) of))\s+the\s+(?:[\w-]+\s+){0,2}?(?P<noun>capital|town|city|village)\b(?!\s+(?:of|hall|council|centre|center)\b)",
+    r"vicinity|entrance|outside) of))\s+the\s+(?:[\w-]+\s+){0,2}?(?P<noun>capital|town|city|village|country)\b(?!\s+(?:of|hall|council|centre|center)\b)",
     re.I)
 TOWN_KINDS = frozenset({"city", "town", "village", "camp"})
 NATURAL_FEATURE_KINDS = frozenset({"lake", "sea", "river", "strait", "gulf", "mountain", "continent", "country"})
@@ -139,11 +139,19 @@ CRIME_WORDS = re.compile(
     r"\b(?:steal\w*|stole|theft|thie(?:f|ves)|robber(?:y|ies)|robbing|burglar\w*|fraud\w*|betting|gambling|"
     r"drugs?|narcotics|cocaine|heroin|bribe\w*|embezzl\w*|scam\w*|quarrel\w*|domestic dispute|dowry|"
     r"poaching|counterfeit\w*|cybercrime|racket\w*)\b", re.I)
+# One person acting alone, before the trigger: a crime, not political violence.
+LONE_PERSON = re.compile(r"\b(?:an?|one) (?:[\w-]+ )?(?:man|woman|person|teenager|youth|husband|wife|neighbou?r|resident)\b", re.I)
 # Objects that make "captured" or "seized" about people, not ground.
 PERSON_OBJECTS = frozenset("""
 leader commander chief member members suspect suspects militant militants fighter fighters soldier
 soldiers man men woman women official officials journalist journalists activist activists kingpin
-son brother head figure spokesman lieutenant deputy emir governor mayor minister
+son brother head figure spokesman lieutenant deputy emir governor mayor minister inmates inmate
+prisoners prisoner detainees escapees fugitives hostages
+""".split())
+# Objects that make "seized" about weapons: a cache is disrupted, not ground taken.
+WEAPON_OBJECTS = frozenset("""
+drone drones rifle rifles gun guns weapon weapons arm arms ammunition explosive explosives rocket rockets
+missile missiles grenade grenades mortar mortars cache stockpile haul rounds launcher launchers
 """.split())
 DATELINE_BEFORE = re.compile(r"^\s*(?:\([^)]*\)\s*)?[A-Z][\w .'’-]{1,40},\s*$")
 # "KHARTOUM, Aug 28 (IANS) -", "KABUL (AFP) -", "NAIROBI, Kenya (AP) —", "DHAKA:": where the story
@@ -249,6 +257,10 @@ def _is_unrealised(token: Token) -> bool:
 
 def _is_modifier(hit: TriggerHit) -> bool:
     """A trigger that only qualifies another noun ("the chemical weapons ban", "the besieged town")."""
+    if hit.token.dep_ == "acl" and hit.token.tag_ == "VBG" and hit.token.head.dep_ in {"nsubj", "nsubjpass"}:
+        # "gunmen fighting alongside the army killed 13 people": who the subject is, not an event
+        # (but "police dispersed students protesting the arrest" is the protest)
+        return True
     return hit.token.dep_ in {"compound", "amod"} and hit.token.head.pos_ == "NOUN"
 
 
@@ -424,8 +436,13 @@ def _place_referred_to(sentence: Span, clause: list[tuple[int, int]], article: A
     earlier = [p for p in article.analysis.places if p.start < sentence.start_char]
     noun = match.group("noun").lower()
     if noun == "capital":
-        capital = country_table().get(article.home or "", {}).get("capital")
-        found = [p for p in article.analysis.places if p.resolved and capital and p.name == capital]
+        # The capital last named, else the capital of the article's country.
+        capitals = {rec.get("capital") for rec in country_table().values()}
+        home_capital = country_table().get(article.home or "", {}).get("capital")
+        found = [p for p in earlier if p.resolved and p.kind in TOWN_KINDS and p.name in capitals] or \
+            [p for p in article.analysis.places if p.resolved and home_capital and p.name == home_capital]
+    elif noun == "country":
+        found = [p for p in article.analysis.places if p.resolved and p.kind == "country" and p.country == article.home]
     else:
         # The last town named, resolved or not: an unknown one cannot be replaced by an older one.
         found = [p for p in earlier if not p.resolved or (p.kind in TOWN_KINDS and p.country == article.home)]
@@ -761,6 +778,9 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
             # two armed sides, those killed died in the battle.
             dropped = "Armed clash" if _armed_sides(sentence, article) < 2 else "Attack"
             hits = [h for h in hits if h.trigger.sub_event_type != dropped]
+        if any(h.trigger.sub_event_type == "Abduction/forced disappearance" for h in hits):
+            # "detained 12 young men and took them to an unknown location": a disappearance.
+            hits = [h for h in hits if h.trigger.sub_event_type != "Arrests"]
         if any(h.trigger.sub_event_type == "Sexual violence" for h in hits):
             # "soldiers raped a girl during a raid on a village": the specific violence is the event.
             hits = [h for h in hits if h.trigger.sub_event_type != "Attack"]
@@ -849,7 +869,9 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
         return []
     if sub_type in {"Arrests", "Attack"} and CRIME_WORDS.search(sentence.text):
         return []  # "arrested a man suspected of stealing copper cables": crime, not conflict
-    if sub_type == TERRITORY and _takes_a_person(hit, analysis.places):
+    if sub_type == TERRITORY and _takes_weapons(hit):
+        sub_type, event_type = "Disrupted weapons use", "Strategic developments"
+    elif sub_type == TERRITORY and _takes_a_person(hit, analysis.places):
         # "soldiers captured a regional leader of the cartel": people seized, not ground.
         state = side1 and side1[0].inter == 1
         sub_type, event_type = ("Arrests", "Strategic developments") if state else \
@@ -882,9 +904,12 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
                 s1 = [crowd_of(place.country, rioting=et == "Riots")]
             s2 = [a for a in s2 if a not in s1 and a not in crowd] if et == "Protests" else s2
         elif et == "Violence against civilians" and s1 and s1[0].inter in {5, 7}:
-            if not CROWD_WORDS.search(sentence.text) and not MOB_WORDS.search(sentence.text):
+            if CROWD_WORDS.search(sentence.text) or MOB_WORDS.search(sentence.text):
+                st, et = "Mob violence", "Riots"  # "residents beat a man to death": a crowd, not an armed group
+            elif LONE_PERSON.search(sentence.text[:max(0, hit.start - sentence.start_char)]):
                 continue  # "a man shot dead his neighbour during a quarrel": a crime, not political violence
-            st, et = "Mob violence", "Riots"  # "residents beat a man to death": a crowd, not an armed group
+            else:
+                s1 = [unidentified_group_of(place.country)]  # "seized by men in plain clothes"
         elif st == "Armed clash" and s2 and all(a.inter == 7 for a in s2) and len(s1) <= 1 \
                 and not any(a.inter == 7 for a in s1):
             # "Gunmen stormed the town, shooting people in their homes": one side is unarmed.
@@ -905,17 +930,28 @@ def _crowd_acts(hit: TriggerHit) -> bool:
     return bool(MOB_WORDS.search(words) or re.search(r"\b(?:crowds?|rioters|protesters|demonstrators|residents)\b", words, re.I))
 
 
+def _taken(hit: TriggerHit) -> list[Token]:
+    """What was captured or seized: the object, or the passive subject, or what "150 of" counts."""
+    taken = [c for c in hit.token.children if c.dep_ in {"dobj", "nsubjpass"}]
+    return taken + [g for c in taken if c.pos_ == "NUM" for p in c.children if p.lower_ == "of"
+                    for g in p.children if g.dep_ == "pobj"]
+
+
 def _takes_a_person(hit: TriggerHit, places: Sequence[Place]) -> bool:
-    """True when what was captured or seized is a person: its object, or its passive subject.
+    """True when what was captured or seized is a person.
 
     NER calls many unfamiliar towns persons; a name the places stage took for a place, or one set
     beside "a strategic town", is ground.
     """
-    taken = [c for c in hit.token.children if c.dep_ in {"dobj", "nsubjpass"}]
-    return any((c.lemma_.lower() in PERSON_OBJECTS or c.ent_type_ == "PERSON")
+    return any((c.lemma_.lower() in PERSON_OBJECTS or c.lower_ in PERSON_OBJECTS or c.ent_type_ == "PERSON")
                and not any(p.start <= c.idx < p.end for p in places)
                and not any(a.dep_ == "appos" and a.lemma_.lower() in PLACE_NOUNS for a in c.children)
-               for c in taken)
+               for c in _taken(hit))
+
+
+def _takes_weapons(hit: TriggerHit) -> bool:
+    """"soldiers seized two drones fitted with explosive charges, 15 rifles": a cache, not ground."""
+    return any(c.lemma_.lower() in WEAPON_OBJECTS or c.lower_ in WEAPON_OBJECTS for c in _taken(hit))
 
 
 def _demonstration_type(sub_type: str, event_type: str, sentence: str) -> tuple[str, str]:

@@ -131,13 +131,15 @@ _REGION_AFTER = re.compile(
     r"southwestern|northwest|northeast|southwest|southeast|north|south|east|west|rural|central)\s+)?"
     r"(?:provinces?|governorates?|oblasts?|regions?|countryside|state)\b", re.I)
 _CITY_BEFORE = re.compile(r"(?:city|town|village|capital)\s+of\s+$", re.I)
+_HELD_BY = re.compile(r"-(?:held|controlled|backed|led|run|occupied|allied|based|linked)$", re.I)
 _POSSESSIVE_BETWEEN = re.compile(r"^['’]s\s+$")
 # "Lido beach in", "Majengo neighbourhood of": a lowercase landmark word, then the town it is in.
 _PART_IN_BETWEEN = re.compile(
     r"^\s+(?:beach|market|square|bridge|road|street|avenue|junction|roundabout|neighbou?rhood|quarter|"
     r"district|area|suburb|camp|hill|port)\s+(?:in|of)\s+(?:the\s+)?(?:(?:city|town|capital)\s+of\s+)?$", re.I)
 _TOWN_APPOSITION = re.compile(
-    r"^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:town|city|village|locality|hamlet|settlement)\b", re.I)
+    r"^,\s+(?:a|an|the|two|three|four|five|several|both)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:towns?|city|cities|villages?|localit(?:y|ies)|hamlets?|settlements?)\b", re.I)
 _CITY_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
 _VICINITY_BEFORE = re.compile(
     r"(?:\bnear|\baround|outskirts\s+of|vicinity\s+of|suburbs?\s+of|outside|"
@@ -375,8 +377,9 @@ def _apply_cues(span: NameSpan, text: str) -> None:
 
 def _is_unknown_place(span: NameSpan, doc: Doc, taken: bytearray) -> bool:
     """A whole capitalised name the text itself calls a town ("the town of X", "X, a village")."""
-    if not span.whole_run or any(taken[span.start:span.end]) or span.text.lower() in STOP_WORDS:
-        return False
+    if not span.whole_run or any(taken[span.start:span.end]) or span.text.lower() in STOP_WORDS \
+            or _HELD_BY.search(span.text):
+        return False  # "a TNLA-held town" names who holds it, not the town
     text = text_of(doc)
     before, after = text[max(0, span.start - 40):span.start], text[span.end:span.end + 60]
     return bool(_CITY_BEFORE.search(before) or _CITY_AFTER.match(after) or _TOWN_APPOSITION.match(after))

@@ -242,3 +242,19 @@ def test_one_event_at_the_place_it_happened(text, published, expected):
 ])
 def test_who_kills_decides_whether_and_how_it_is_coded(text, expected):
     assert {(e.event_type, e.sub_event_type) for e in _events(text, date(2025, 4, 23))} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Soldiers seized two drones fitted with homemade explosive charges and 15 rifles at a ranch near Culiacán on "
+     "Sunday.\n", {("Disrupted weapons use", "Culiacán")}),
+    ("By Thursday, police said they had recaptured 150 of the escaped inmates in Maputo.\n", {("Arrests", "Maputo")}),
+    ("On 2 August, soldiers detained 12 young men at a checkpoint outside Kyaukme and took them to an unknown "
+     "location.\n", {("Abduction/forced disappearance", "Kyaukme")}),
+    ("Gunmen fighting alongside the Sudanese army killed at least 13 people in Wad Madani on Sunday, a rights "
+     "group said.\n",
+     {("Attack", "Wad Medani")}),
+    ("Turkish police used pepper spray to disperse students protesting the detention of the mayor in Istanbul on "
+     "23 March.\n", {("Protest with intervention", "Istanbul")}),
+])
+def test_what_was_taken_and_who_acted_decide_the_sub_type(text, expected):
+    assert {(e.sub_event_type, e.location) for e in _events(text, date(2025, 1, 27))} == expected
