@@ -97,9 +97,10 @@ BETWEEN_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|axis)s?\s+between
 AND_BETWEEN = re.compile(r"^\s+and\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 ANAPHORIC_PLACE = re.compile(
     r"\b(?:in|into|inside|across|at|on|near|around|outside|of|(?P<near>(?:outskirts|edge|edges|suburbs?|"
-    r"vicinity|entrance|outside) of))\s+the\s+(?:[\w-]+\s+){0,2}?(?P<noun>capital|town|city|village|country)\b(?!\s+(?:of|hall|council|centre|center)\b)",
+    r"vicinity|entrance|outside) of))\s+the\s+(?:[\w-]+\s+){0,2}?(?P<noun>capital|town|city|village|country|camp)\b(?!\s+(?:of|hall|council|centre|center)\b)",
     re.I)
 TOWN_KINDS = frozenset({"city", "town", "village", "camp"})
+CAMP_AFTER = re.compile(r"^(?:['’]s)?\s+(?:refugee |displacement |displaced people's )?camp\b", re.I)
 NATURAL_FEATURE_KINDS = frozenset({"lake", "sea", "river", "strait", "gulf", "mountain", "continent", "country"})
 PLACE_NOUNS = frozenset("town city village district hub base camp port capital region province".split())
 POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
@@ -287,16 +288,20 @@ def _clause_head(token: Token) -> Token:
     return node
 
 
-def _clause_range(hit: TriggerHit, others: Sequence[TriggerHit]) -> list[tuple[int, int]]:
+def _clause_range(hit: TriggerHit, others: Sequence[TriggerHit], head: Token | None = None
+                  ) -> list[tuple[int, int]]:
     """Character ranges of the trigger's clause, less the clauses coordinated with or nested in it.
 
     "Russian warplanes struck Atarib, and government forces shelled Darat Izza": each verb keeps
-    its own places, dates and actors.
+    its own places, dates and actors; so does a clause around another trigger, even one that reports
+    no event ("killed two men wanted over an attack near Kedumim"). `head` widens the clause to a
+    verb above the trigger's.
     """
-    head = _clause_head(hit.token)
-    if head.dep_ in {"advcl", "xcomp"} and head.tag_ == "VBG" and not _is_separate_clause(head) \
-            and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in head.children):
-        head = _clause_head(head.head)  # "rampaged through Huwara, torching homes": the same where
+    if head is None:
+        head = _clause_head(hit.token)
+        if head.dep_ in {"advcl", "xcomp"} and head.tag_ == "VBG" and not _is_separate_clause(head) \
+                and not _has_subject(head):
+            head = _clause_head(head.head)  # "rampaged through Huwara, torching homes": the same where
     tokens = set(head.subtree)
     own = {hit.token, *hit.token.ancestors}
     nested_heads = [c for c in head.subtree if c.i != head.i and c.pos_ in {"VERB", "AUX"}
@@ -307,6 +312,10 @@ def _clause_range(hit: TriggerHit, others: Sequence[TriggerHit]) -> list[tuple[i
         if nested in tokens and hit.token not in set(nested.subtree):
             tokens -= set(nested.subtree)
     return _char_ranges(tokens)
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
 
 
 def _is_separate_clause(verb: Token) -> bool:
@@ -343,7 +352,11 @@ def _within(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
 
 
 def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
-                  places: Sequence[Place], actor_countries: set[str], lone: bool) -> list[Place]:
+                  places: Sequence[Place], actor_countries: set[str],
+                  borrowable: Sequence[tuple[int, int]]) -> list[Place]:
+    """The places of one trigger's event: those it governs or its clause names; failing those, the
+    sentence's places in `borrowable` (the sentence less other events' clauses, when the sentence
+    tells one event)."""
     text = text_of(sentence.doc)
     datelines = [_dateline_span(m) for m in DATELINE_PLACE.finditer(text, sentence.start_char, sentence.end_char)]
     in_sentence = [p for p in places if p.resolved and sentence.start_char <= p.start < sentence.end_char
@@ -366,8 +379,9 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
                                  in_sentence, text)
         after = [p for p in in_clause if p.start >= hit.end]
         # Borrow the sentence's places only when nothing else in it could claim them.
-        alone = lone and _clause_head(hit.token).dep_ != "relcl"
-        chosen = after or in_clause or (in_sentence if alone else [])
+        alone = _clause_head(hit.token).dep_ != "relcl"
+        borrowed = [p for p in in_sentence if _within(p.start, p.end, borrowable)] if alone else []
+        chosen = after or in_clause or borrowed
     # "Abu Shouk camp, north of El Fasher": the second name only says where the first one is; so
     # does the far end of "the road between Boni and Hombori", where ACLED codes the first town.
     # The first name need not be resolved: "entered Minova, on the shore of Lake Kivu" is not at the lake.
@@ -442,7 +456,15 @@ def _place_referred_to(sentence: Span, clause: list[tuple[int, int]], article: A
         found = [p for p in earlier if p.resolved and p.kind in TOWN_KINDS and p.name in capitals] or \
             [p for p in article.analysis.places if p.resolved and home_capital and p.name == home_capital]
     elif noun == "country":
-        found = [p for p in article.analysis.places if p.resolved and p.kind == "country" and p.country == article.home]
+        # The country the sentence names ("South Sudan's government imposed a curfew across the
+        # country"), else the article's.
+        named = [p for p in article.analysis.places if p.resolved and p.kind == "country"
+                 and sentence.start_char <= p.start < sentence.end_char]
+        found = named or [p for p in article.analysis.places if p.resolved and p.kind == "country"
+                          and p.country == article.home]
+    elif noun == "camp":
+        text_all = text_of(sentence.doc)
+        found = [p for p in earlier if p.resolved and (p.kind == "camp" or CAMP_AFTER.match(text_all[p.end:p.end + 25]))]
     else:
         # The last town named, resolved or not: an unknown one cannot be replaced by an older one.
         found = [p for p in earlier if not p.resolved or (p.kind in TOWN_KINDS and p.country == article.home)]
@@ -751,9 +773,11 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
     for sentence in doc.sents:
         if _is_headline(sentence, analysis.document.title):
             continue  # a headline sums up the body, where each event is stated with its details
-        hits = [h for h in _find_triggers(sentence)
+        found = _find_triggers(sentence)
+        hits = [h for h in found
                 if not _is_unrealised(h.token) and not _is_campaign(h, text) and not _is_modifier(h)
                 and not _has_natural_cause(h)]
+        silent = [h for h in found if h not in hits]  # triggers that tell no event
         for dominant in DOMINANT_SUB_TYPES:
             if any(h.trigger.sub_event_type == dominant for h in hits):
                 hits = [h for h in hits if h.trigger.sub_event_type == dominant
@@ -771,7 +795,8 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
             # Arrests and force at a protest are how it ended, coded in the protest's sub-type;
             # a crowd storming or clashing is a demonstration, never a battle.
             folded = {"Arrests", "Attack"} | ({"Armed clash"} if CROWD_WORDS.search(sentence.text) else set())
-            hits = [h for h in hits if h.trigger.sub_event_type not in folded]
+            # ... but "protests began after two opposition figures were shot dead" tells the killing too.
+            hits = [h for h in hits if h.trigger.sub_event_type not in folded or _after_clause(h.token)]
         if any(h.trigger.sub_event_type == "Attack" for h in hits) and any(
                 h.trigger.event_type == "Battles" for h in hits):
             # "settlers stormed the village and shot dead a man": one armed side, one attack; with
@@ -794,7 +819,7 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
         if any(h.trigger.sub_event_type == TERRITORY for h in hits):
             # "took Homs after government forces withdrew": one takeover, not two events.
             hits = [h for h in hits if h.trigger.sub_event_type != WITHDRAWAL]
-        told = [record for hit in hits for record in _events_for_hit(hit, hits, sentence, article)]
+        told = [record for hit in hits for record in _events_for_hit(hit, hits, silent, sentence, article)]
         events += _without_containers(told, analysis.places)
     return _drop_restatements(_fold(events))
 
@@ -834,11 +859,12 @@ def _is_headline(sentence: Span, title: str | None) -> bool:
     return bool(title) and sentence.start_char == 0 and sentence.text.strip() == title.strip()
 
 
-def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, article: Article
-                    ) -> list[EventRecord]:
+def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], silent: list[TriggerHit], sentence: Span,
+                    article: Article) -> list[EventRecord]:
+    """The records one trigger yields; `hits` tell the sentence's events, `silent` triggers tell none."""
     analysis, home, published = article.analysis, article.home, article.published
     text = text_of(sentence.doc)
-    clause = _clause_range(hit, hits) or [(sentence.start_char, sentence.end_char)]
+    clause = _clause_range(hit, hits + silent) or [(sentence.start_char, sentence.end_char)]
     mentions = [a for a in analysis.actors if sentence.start_char <= a.start < sentence.end_char]
     side1, side2 = _assign_actors(hit, mentions, text, clause)
     when = _event_date(hit, sentence, clause, article.dates, published)
@@ -854,7 +880,18 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], sentence: Span, art
         actor_countries = {a.country for a in parties if a.country}
     # Triggers of one sub-type ("dissolving itself and merging into the army") tell one event.
     lone = len({h.trigger.sub_event_type for h in hits}) == 1
-    places = _event_places(hit, sentence, clause, analysis.places, actor_countries, lone)
+    # A sentence's places can be borrowed when it tells one event, except those in the clauses of
+    # triggers that tell none ("men wanted over an attack near Kedumim").
+    heads = [_clause_head(h.token) for h in silent]
+    borrowable = _char_ranges(set(sentence) - {t for head in heads if hit.token not in head.subtree
+                                               for t in head.subtree}) if lone else []
+    places = _event_places(hit, sentence, clause, analysis.places, actor_countries, borrowable)
+    head = _clause_head(hit.token)
+    if not places and head.dep_ == "conj" and not _has_subject(head):
+        # "soldiers surrounded a house in Burqin and killed two men": the second verb shares the
+        # first one's subject, and its place.
+        shared = _clause_range(hit, hits + silent, _clause_head(head.head))
+        places = _event_places(hit, sentence, shared, analysis.places, actor_countries, borrowable)
     if not places:
         places = _place_referred_to(sentence, clause, article)
     if not places and _told_from_dateline(sentence, article):

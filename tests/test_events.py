@@ -258,3 +258,15 @@ def test_who_kills_decides_whether_and_how_it_is_coded(text, expected):
 ])
 def test_what_was_taken_and_who_acted_decide_the_sub_type(text, expected):
     assert {(e.sub_event_type, e.location) for e in _events(text, date(2025, 1, 27))} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hours later, soldiers surrounded a house in Burqin, just west of Jenin, and killed two men wanted over a "
+     "shooting attack on a bus near the settlement of Kedumim, the army said.\n", {("Attack", "Birqīn")}),
+    ("South Sudan's government imposed a dusk-to-dawn curfew across the country on Friday.\n",
+     {("Other", "South Sudan")}),
+    ("Protests began after two opposition figures were shot dead in their car in Maputo on 19 October.\n",
+     {("Attack", "Maputo")}),
+])
+def test_conjoined_verbs_share_a_place_and_nested_events_keep_theirs(text, expected):
+    assert {(e.sub_event_type, e.location) for e in _events(text, date(2025, 1, 24))} == expected
