@@ -576,7 +576,7 @@ class _Rule:
         return m.span("body") if "body" in self.pattern.groupindex else m.span()
 
 
-_DAY_RANGE = r"(?P<d1>[0-3]?\d)" + _ORDINAL + r"\s*[-–]\s*(?P<d2>[0-3]?\d)" + _ORDINAL
+_DAY_RANGE = r"(?P<d1>[0-3]?\d)" + _ORDINAL + r"\s*(?:[-–]|and|to)\s*(?P<d2>[0-3]?\d)" + _ORDINAL
 _NOT_A_NUMBER_AFTER = r"\b(?![-/.]\d)"  # "2019-20", "2019/11": not a year on its own
 
 # Rules in order of preference: of two equally long overlapping matches, the earlier rule wins.
@@ -815,7 +815,7 @@ def mentions_between(mentions: list[DateMention], start: int, end: int) -> list[
 # "residents said on Tuesday", "a military officer told AFP on Wednesday", "the ministry announced late Monday"
 _REPORTED_BEFORE = re.compile(
     r"\b(?:said|says|told|reported|announced|confirmed|added|stated|claimed|tweeted|wrote|posted)"
-    r"(?:\s+[\w.-]+){0,3}?\s+(?:(?:late|early)\s+)?(?:on\s+)?(?:(?:late|early)\s+)?$", re.I)
+    r"(?:[^\S\n]+[\w-]+){0,3}?[^\S\n]+(?:(?:late|early)[^\S\n]+)?(?:on[^\S\n]+)?(?:(?:late|early)[^\S\n]+)?$", re.I)
 
 
 def is_report_date(text: str, mention: DateMention) -> bool:

@@ -390,3 +390,11 @@ def test_the_following_day_counts_from_the_story_not_from_the_day_a_source_spoke
             "The following day, army drones struck a column of fighters north of Djibo.\n")
     following = [m for m in resolve_dates(parse(text), date(2025, 5, 13)) if m.text == "The following day"]
     assert [m.date for m in following] == [date(2025, 5, 12)]
+
+
+def test_a_reporting_verb_in_the_sentence_before_does_not_make_the_next_date_a_report_date():
+    text = ("The rebel group neither confirmed nor denied.\n\nOn 4 August, fighters took the airport.\n"
+            "The following day, jets bombed a market.\n")
+    mentions = resolve_dates(parse(text), date(2024, 8, 9))
+    assert [(m.text, m.date) for m in mentions] == [("4 August", date(2024, 8, 4)),
+                                                    ("The following day", date(2024, 8, 5))]
