@@ -925,7 +925,7 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], silent: list[Trigge
                 # article is about is the one taking ground.
                 s1 = [article.lead_group]
             st, s1, s2 = _territory(s1, s2, place.country or home)
-        if (st in {OVERTAKE, REGAIN} or (st == "Armed clash" and not hit.trigger.noun)) \
+        if (st in {OVERTAKE, REGAIN, "Headquarters or base established"} or (st == "Armed clash" and not hit.trigger.noun)) \
                 and NO_FIGHT.search(sentence.text):
             st, et = TRANSFER, "Strategic developments"
         if et == "Riots" and st == "Violent demonstration" and not CROWD_WORDS.search(sentence.text):

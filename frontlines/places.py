@@ -131,6 +131,7 @@ _REGION_AFTER = re.compile(
     r"southwestern|northwest|northeast|southwest|southeast|north|south|east|west|rural|central)\s+)?"
     r"(?:provinces?|governorates?|oblasts?|regions?|countryside|state)\b", re.I)
 _CITY_BEFORE = re.compile(r"(?:city|town|village|capital)\s+of\s+$", re.I)
+_OF_NAME_AFTER = re.compile(r"^ of (?:the )?[A-Z]")
 _HELD_BY = re.compile(r"-(?:held|controlled|backed|led|run|occupied|allied|based|linked)$", re.I)
 _POSSESSIVE_BETWEEN = re.compile(r"^['’]s\s+$")
 # "Lido beach in", "Majengo neighbourhood of": a lowercase landmark word, then the town it is in.
@@ -378,7 +379,7 @@ def _apply_cues(span: NameSpan, text: str) -> None:
 def _is_unknown_place(span: NameSpan, doc: Doc, taken: bytearray) -> bool:
     """A whole capitalised name the text itself calls a town ("the town of X", "X, a village")."""
     if not span.whole_run or any(taken[span.start:span.end]) or span.text.lower() in STOP_WORDS \
-            or _HELD_BY.search(span.text):
+            or span.text.lower() in MONTHS_AND_DAYS or _HELD_BY.search(span.text):
         return False  # "a TNLA-held town" names who holds it, not the town
     text = text_of(doc)
     before, after = text[max(0, span.start - 40):span.start], text[span.end:span.end + 60]
@@ -399,6 +400,8 @@ def _is_plausible(span: NameSpan, doc: Doc) -> bool:
         if word in MONTHS_AND_DAYS or word in ARTICLES or word in NAME_PARTS or word in STOP_WORDS:
             return False  # "We" is no hamlet in New Caledonia
         common = zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
+        if common and _OF_NAME_AFTER.match(text_of(doc)[span.end:span.end + 40]):
+            return False  # "Line" of "the Line of Control" is a word of a longer name
         if common and span.ner_label not in {"GPE", "LOC"} and _capitals_uninformative(span, doc):
             return any(c.kind in SELF_EVIDENT_KINDS or c.population >= 1_000_000
                        for c in span.candidates)
@@ -626,7 +629,9 @@ def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
     score -= (100 - cand.match_ratio) / 10
     if not cand.primary_name:
         score -= ALTERNATE_NAME_PENALTY
-    if span.ner_label in NOT_PLACE_LABELS:
+    if span.ner_label == "PERSON":
+        # Only a person label counts against a name: the small model's PRODUCT, LAW or
+        # WORK_OF_ART on an unfamiliar town ("Manbij") is noise.
         score -= 0.5
     elif span.ner_label in PLACE_LABELS:
         score += 0.5

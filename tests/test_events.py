@@ -270,3 +270,17 @@ def test_what_was_taken_and_who_acted_decide_the_sub_type(text, expected):
 ])
 def test_conjoined_verbs_share_a_place_and_nested_events_keep_theirs(text, expected):
     assert {(e.sub_event_type, e.location) for e in _events(text, date(2025, 1, 24))} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Russia's defence ministry accused Ukrainian units of firing grenades filled with an irritant chemical at "
+     "its troops near Bakhmut on Tuesday.\n", {("Chemical weapon", "Bakhmut")}),
+    ("Pakistani artillery pounded Poonch town along the Line of Control on Wednesday, killing 12 civilians.\n",
+     {("Shelling/artillery/missile attack", "Pūnch")}),
+    ("Bandits burnt down a police station and several shops in Maru, Zamfara state, on Sunday night.\n",
+     {("Looting/property destruction", "Maru")}),
+    ("Tuareg-led rebels moved into the former UN camp in Kidal on Tuesday without a shot being fired.\n",
+     {("Non-violent transfer of territory", "Kidal")}),
+])
+def test_weapons_targets_and_handovers_in_other_words(text, expected):
+    assert {(e.sub_event_type, e.location) for e in _events(text, date(2024, 2, 8))} == expected
