@@ -140,11 +140,10 @@ class ActorTable:
 
     def _alias_candidates(self, text: str, country: str | None) -> list[_Candidate]:
         candidates = []
-        for regex in (self.acronyms_re, self.words_re):
-            for match in regex.finditer(text) if regex is not None else ():
-                resolved = self._resolve(match.group(1), country)
-                if resolved is not None:
-                    candidates.append(_Candidate(*match.span(1), resolved[1], [resolved[0]]))
+        for start, end in self.phrase_spans(text):
+            resolved = self._resolve(text[start:end], country)
+            if resolved is not None:
+                candidates.append(_Candidate(start, end, resolved[1], [resolved[0]]))
         return candidates
 
     def _country_candidates(self, text: str) -> list[_Candidate]:
@@ -161,12 +160,20 @@ class ActorTable:
         return candidates
 
     def phrase_spans(self, text: str) -> list[tuple[int, int]]:
-        """Where an actor's own or generic name stands in `text`, whoever it turns out to be."""
-        spans = []
+        """Where an actor's own or generic name stands in `text`, whoever it turns out to be.
+
+        The places stage and the actors stage both ask for one text in turn; the regexes over a
+        thousand aliases are the costly part, so the last texts' answers are kept.
+        """
+        return list(self._phrase_spans(text))
+
+    @lru_cache(maxsize=4)
+    def _phrase_spans(self, text: str) -> tuple[tuple[int, int], ...]:
+        spans: list[tuple[int, int]] = []
         for regex in (self.acronyms_re, self.words_re):
             if regex is not None:
                 spans += [m.span(1) for m in regex.finditer(text)]
-        return spans
+        return tuple(spans)
 
     def _resolve(self, phrase: str, country: str | None) -> tuple[Actor, int] | None:
         aliases = self.by_phrase.get(_fold(phrase), [])
