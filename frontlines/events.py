@@ -34,6 +34,8 @@ OVERTAKE = "Non-state actor overtakes territory"
 REGAIN = "Government regains territory"
 TRANSFER = "Non-violent transfer of territory"
 BACKGROUND_DAYS = 90
+# A town named only as a reference point stands in for an unknown place this close to it.
+NEAR_KM = 30.0
 # A district is taken to hold a town named with it when they lie this close.
 DISTRICT_KM = 75.0
 # A place resolved with less support than this (see places._score) is often the wrong namesake.
@@ -49,7 +51,7 @@ MODALS = frozenset({"could", "would", "might", "may", "should", "will", "must", 
 UNREALISED_HEADS = frozenset("""
 attempt try seek aim plan threaten vow prepare intend want hope fail prevent refuse urge call
 warn pledge promise demand seek expect fear risk avoid deny reject insist need chance charge
-investigate
+investigate suspicion
 """.split())
 # When these sub-types share a sentence with another trigger, they say what the event really was:
 # shells "releasing chlorine gas" are a chemical attack, a curfew enforced by troops is "Other".
@@ -79,6 +81,13 @@ NO_FIGHT = re.compile(r"\b(?:without (?:a |any )?(?:fight|fighting|resistance|a 
 FIGHTING_WORDS = re.compile(
     r"\b(?:broke through|breach(?:ed|ing)|clash(?:es|ed)|fighting|battles?|assault|stormed|"
     r"captured|seized|offensive|attack(?:ed)?)\b", re.I)
+# "marched in solidarity with Jenin": what a protest is about is not where it is.
+TOPIC_BEFORE = re.compile(
+    r"\b(?:solidarity with|in support of|support for|sympathy with|(?:war|fighting|offensive|killings?|massacre) in)"
+    r"\s+(?:the\s+)?$", re.I)
+# "the Kisumu-Kakamega highway": a road's name, not a place of the event.
+ROAD_NAME = re.compile(r"(?:\w+[-–])?\w[\w'’]*(?:[-–]\w[\w'’]*)?\s+(?:highway|road|motorway|expressway|railway|railroad|corridor)\b",
+                       re.I)
 # Where forces head or a road leads is not where they are; where rockets are fired towards is
 # where they land, so TOWARD_BEFORE does not apply to explosions.
 TOWARD_BEFORE = re.compile(r"\b(?:toward|towards|headed for|heading for|bound for)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
@@ -87,7 +96,7 @@ NOUN_OBJECT_BETWEEN = re.compile(r"^\s*(?:the\s+)?(?:(?:city|town|village|strate
 REFERENCE_BETWEEN = re.compile(
     r"^(?:\s+(?:[\w-]+\s+)?camp)?,?\s*(?:an?\s+(?:[\w-]+\s+){0,2}(?:town|city|village|district|camp|hub|settlement)\s+)?"
     r"(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
-    r"(?:[\d.,]+\s*(?:km|kilometres|kilometers|miles|nautical miles)\s+)?"
+    r"(?:(?P<distance>[\d.,]+)\s*(?P<unit>km|kilometres|kilometers|miles|nautical miles)\s+(?:\([^)]{1,30}\)\s+)?)?"
     r"(?:near|outside|in|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?:of|outskirts of)|on the outskirts of|"
     r"on the (?:[\w-]+\s+)?(?:shores?|banks?|coast|edge) of)"
     r"\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
@@ -149,6 +158,7 @@ soldiers man men woman women official officials journalist journalists activist 
 son brother head figure spokesman lieutenant deputy emir governor mayor minister inmates inmate
 prisoners prisoner detainees escapees fugitives hostages
 """.split())
+COMBATANTS = frozenset("soldier soldiers fighter fighters troops militant militants combatants prisoners".split())
 # Objects that make "seized" about weapons: a cache is disrupted, not ground taken.
 WEAPON_OBJECTS = frozenset("""
 drone drones rifle rifles gun guns weapon weapons arm arms ammunition explosive explosives rocket rockets
@@ -363,6 +373,7 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
                    and not _within(p.start, p.end, datelines) and not _speaks(p, sentence.doc)
                    and not EXCEPTION_BEFORE.search(text[sentence.start_char:p.start])
                    and not DIRECTION_BEFORE.search(text[max(0, p.start - 30):p.start])
+                   and not TOPIC_BEFORE.search(text[max(0, p.start - 40):p.start])
                    and (hit.trigger.event_type == "Explosions/Remote violence"
                         or not TOWARD_BEFORE.search(text[max(0, p.start - 30):p.start]))]
     governed = _char_ranges(hit.token.subtree) if hit.trigger.noun else []
@@ -396,9 +407,15 @@ def _event_places(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]]
                               or (BETWEEN_BEFORE.search(text[max(0, q.start - 30):q.start])
                                   and AND_BETWEEN.match(text[q.end:p.start])))
         for q in chosen + [u for u in unknown if p.kind in NATURAL_FEATURE_KINDS])]
-    chosen = [replace(p, vicinity=True) if any(
-        q.end <= p.start and REFERENCE_BETWEEN.match(text[q.end:p.start]) for q in unknown) else p
-        for p in chosen]
+    # With the first name unknown, the second stands in for it, near it; a town 60 km away does not.
+    by_reference = {id(p): m for p in chosen for q in unknown
+                    if q.end <= p.start and (m := REFERENCE_BETWEEN.match(text[q.end:p.start]))}
+    chosen = [p if id(p) not in by_reference else replace(p, vicinity=True) for p in chosen
+              if id(p) not in by_reference or _reference_km(by_reference[id(p)]) <= NEAR_KM]
+    # "blocked the Kisumu-Kakamega highway" in Kisumu: a road's name says where it runs, not where
+    # the event was, unless nothing else does.
+    off_road = [p for p in chosen if not _names_a_road(p, text)]
+    chosen = off_road or chosen
     finer = [p for p in chosen if p.kind not in {"country", "continent"}]
     if finer:
         chosen = [p for p in finer if not any(_contains(p, q) for q in finer if q is not p)]
@@ -489,6 +506,19 @@ def _speaks(place: Place, doc: Doc) -> bool:
     """"Kinshasa blamed the M23", "Moscow said": a capital standing for its government."""
     span = doc.char_span(place.start, place.end, alignment_mode="expand")
     return span is not None and span.root.dep_ == "nsubj" and span.root.head.lemma_ in SPEAKING_VERBS
+
+
+def _names_a_road(place: Place, text: str) -> bool:
+    start = max(0, place.start - 25)
+    return any(m.start() <= place.start - start < m.end() for m in ROAD_NAME.finditer(text[start:place.end + 25]))
+
+
+def _reference_km(match: re.Match[str]) -> float:
+    """The distance a reference states ("about 55 km south-west of"), 0 when it states none."""
+    if not match.group("distance"):
+        return 0.0
+    value = float(match.group("distance").replace(",", ""))
+    return value * {"miles": 1.609, "nautical miles": 1.852}.get(match.group("unit").lower(), 1.0)
 
 
 def _with_listed(chosen: list[Place], candidates: list[Place], text: str) -> list[Place]:
@@ -906,6 +936,8 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], silent: list[Trigge
         return []
     if sub_type in {"Arrests", "Attack"} and CRIME_WORDS.search(sentence.text):
         return []  # "arrested a man suspected of stealing copper cables": crime, not conflict
+    if sub_type == TERRITORY and _takes_combatants(hit):
+        return []  # "killed or captured more than 1,000 soldiers": the battle's toll, no event of its own
     if sub_type == TERRITORY and _takes_weapons(hit):
         sub_type, event_type = "Disrupted weapons use", "Strategic developments"
     elif sub_type == TERRITORY and _takes_a_person(hit, analysis.places):
@@ -984,6 +1016,10 @@ def _takes_a_person(hit: TriggerHit, places: Sequence[Place]) -> bool:
                and not any(p.start <= c.idx < p.end for p in places)
                and not any(a.dep_ == "appos" and a.lemma_.lower() in PLACE_NOUNS for a in c.children)
                for c in _taken(hit))
+
+
+def _takes_combatants(hit: TriggerHit) -> bool:
+    return any(c.lemma_.lower() in COMBATANTS or c.lower_ in COMBATANTS for c in _taken(hit))
 
 
 def _takes_weapons(hit: TriggerHit) -> bool:

@@ -420,7 +420,14 @@ def _followed_by_container(span: NameSpan, chosen: list[NameSpan], text: str) ->
 
 def _capitals_uninformative(span: NameSpan, doc: Doc) -> bool:
     token = doc.char_span(span.start, span.end, alignment_mode="expand")
-    if token is None or token[0].is_sent_start or span.text.isupper():
+    if token is None or span.text.isupper():
+        return True
+    first = token[0]
+    # At a sentence's start, or after an opening quotation mark or bracket there ('"Constant
+    # enemy shelling ...').
+    while first.i > 0 and not first.is_sent_start and (first.nbor(-1).is_quote or first.nbor(-1).is_left_punct):
+        first = first.nbor(-1)
+    if first.is_sent_start:
         return True
     line_start = text_of(doc).rfind("\n", 0, span.start) + 1
     line_end = text_of(doc).find("\n", span.end)

@@ -270,6 +270,16 @@ def test_who_kills_decides_whether_and_how_it_is_coded(text, expected):
      date(2024, 2, 8), {("Looting/property destruction", "Maru")}),
     ("Tuareg-led rebels moved into the former UN camp in Kidal on Tuesday without a shot being fired.\n",
      date(2024, 2, 8), {("Non-violent transfer of territory", "Kidal")}),
+    ("In Ramallah, several hundred people marched on Wednesday in solidarity with Jenin, chanting slogans.\n",
+     date(2025, 1, 24), {("Peaceful protest", "Ramallah")}),
+    ("In Kisumu, police fired tear gas to disperse hundreds of protesters who had blocked the Kisumu-Kakamega "
+     "highway.\n", date(2024, 6, 26), {("Protest with intervention", "Kisumu")}),
+    ("The MNDAA says it killed or captured more than 1,000 soldiers in the battle for Lashio.\n",
+     date(2024, 8, 9), set()),
+    ("On Jan. 12 army warplanes struck RSF positions in Kambo Tayba, a settlement about 60 km (37 miles) east "
+     "of Wad Madani in Sudan.\n", date(2025, 1, 20), set()),
+    ("On Jan. 12 army warplanes struck RSF positions in Kambo Tayba, a settlement about 10 km east of Wad Madani "
+     "in Sudan.\n", date(2025, 1, 20), {("Air/drone strike", "Wad Medani")}),
 ])
 def test_sentences_are_coded_by_acled_rules(text, published, expected):
     """Sub-type and place of each event: who acted, what was taken, where it happened."""
