@@ -133,11 +133,15 @@ DURATION_BEFORE = re.compile(
     r"(?:\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)[- ]"
     r"(?:day|week|month|year)s?(?:[- ]long)?|\b(?:days|weeks|months|years)[- ]long|"
     r"\b(?:days|weeks|months|years) of)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# "on Monday and again on Tuesday": a second day of the same event.
+SECOND_DAY_BETWEEN = re.compile(r"^\s*,?\s*and\s+(?:again\s+|then\s+|also\s+)?(?:on\s+|late\s+on\s+|early\s+on\s+)?$", re.I)
 # With "since", these make a period that runs to now ("has killed 300 people since August").
 ONGOING = re.compile(r"\b(?:has|have) (?:been|\w+ed|held|fought|taken|seen|left)\b|\bcontinu(?:es|ing)\b|\bongoing\b", re.I)
 FOR_PERIOD = re.compile(
     r"\bfor (?:more than |over |nearly |almost |the past |the last )?(?:a |an |one |two |three |four |five |"
     r"six |several |many |\d+ )?(?:days?|weeks?|months?|years?)\b", re.I)
+UNHURT = re.compile(r"\b(?:nobody|no one|none|no casualties|no injuries|without (?:casualties|injuries))\b", re.I)
+HURT = re.compile(r"\b(?:wounded|wounding|injured|injuring|injuries|treated for|hurt|killed|killing|dead)\b", re.I)
 # Killers that are no actors: disease, disaster, accident.
 NATURAL_CAUSES = re.compile(
     r"\b(?:cholera|outbreaks?|epidemics?|diseases?|famine|hunger|malnutrition|flood(?:s|ing|waters?)?|earthquakes?|"
@@ -624,6 +628,28 @@ def _is_open_ended(token: Token, sentence: Span) -> bool:
         child.lower_ == "since" for node in (token, *token.ancestors) for child in node.children))
 
 
+def _days_told(when: EventDate, sentence: Span, dates: Sequence[DateMention]) -> list[EventDate]:
+    """One event a day, as ACLED codes: "on 1 and 2 August", "on Monday and again on Tuesday"."""
+    if not when.stated or when.day is None:
+        return [when]
+    text = text_of(sentence.doc)
+    named = [m for m in dates if sentence.start_char <= m.start < sentence.end_char]
+    pair = next((m for m in named if " and " in m.text and m.window
+                 and timedelta(days=1) <= m.window[1] - m.window[0] <= timedelta(days=2)), None)
+    if pair is not None:
+        first, last = pair.window
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    else:
+        # The day the event was given, and a day joined to it by "and again on".
+        linked = [b.date for a, b in zip(named, named[1:])
+                  if a.date == when.day and a.precision == b.precision == "day" and b.date is not None
+                  and SECOND_DAY_BETWEEN.match(text[a.end:b.start])]
+        if not linked:
+            return [when]
+        days = [when.day, *[d for d in linked if d != when.day]]
+    return [EventDate(day, "day", (day, day), True, stated=True) for day in days]
+
+
 def _past_the_lead(text: str, offset: int) -> bool:
     """True past the lead: more than the headline and dateline come before `offset`."""
     return text.count("\n", 0, offset) > LEAD_LINES
@@ -821,6 +847,13 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
             # in the disrupting clause is what was stopped, not a second event.
             stopped = {t.i for h in disrupting for t in _clause_head(h.token).subtree}
             hits = [h for h in hits if h in disrupting or h.token.i not in stopped]
+        dropping = [h for h in hits if h.trigger.sub_event_type == "Air/drone strike"]
+        if dropping:
+            # "a drone dropped an explosive device on a house": what the aircraft dropped is its strike.
+            payload = [r for h in dropping for r in _clause_range(h, hits)]
+            hits = [h for h in hits if h in dropping or not _within(h.start, h.end, payload)
+                    or h.trigger.sub_event_type not in {"Remote explosive/landmine/IED", "Grenade",
+                                                        "Shelling/artillery/missile attack"}]
         if any(h.trigger.event_type in {"Protests", "Riots"} for h in hits):
             # Arrests and force at a protest are how it ended, coded in the protest's sub-type;
             # a crowd storming or clashing is a demonstration, never a battle.
@@ -948,7 +981,7 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], silent: list[Trigge
     if sub_type == WITHDRAWAL:
         sub_type, event_type, side1, side2 = _withdrawal(sentence, side1, side2, home)
     records = []
-    for place in places:
+    for place, when in ((p, w) for p in places for w in _days_told(when, sentence, article.dates)):
         s1, s2 = list(side1), list(side2)
         st, et = sub_type, event_type
         if st == TERRITORY:
@@ -966,6 +999,8 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], silent: list[Trigge
             # "A crowd beat a butcher to death", "mobs torched homes": a crowd, not an armed group.
             st, et = ("Violent demonstration", "Riots") if PROTEST_WORDS.search(sentence.text) \
                 else ("Mob violence", "Riots")
+        elif st == "Looting/property destruction" and HURT.search(sentence.text) and not UNHURT.search(sentence.text):
+            st, et = "Attack", "Violence against civilians"  # "set fire to houses ...; 12 people were treated for injuries"
         if et in {"Protests", "Riots"}:
             st, et = _demonstration_type(st, et, sentence.text)
             crowd = [a for a in s1 + s2 if a.inter in {5, 6, 7}]

@@ -49,7 +49,7 @@ ORG_WORDS = frozenset("""
 center centre university ministry observatory forces army front organization organisation committee
 council party agency news post times brigade brigades battalion command hospital college school
 airlines company corps union movement group network institute foundation court office
-department government police guard unit division operation operations room tribune herald journal
+department government police guard unit division operation operations room tribune herald journal club
 press tv radio channel daily gazette federation league association commission authority
 """.split())
 NAME_CONNECTORS = ("of", "de", "on", "da", "do", "dos", "das", "del", "di", "du", "des")
@@ -245,12 +245,21 @@ def _blocked_ranges(doc: Doc, *, embedded: bool = False
             # Only up to the organisation word: NER often runs an organisation into the words
             # after it ("The Rapid Support Forces shelled El Fasher").
             last = max(t.idx + len(t.text) for t in ent if t.lower_.strip("’'") in ORG_WORDS)
-            blocked.append((ent.start_char, last))
+            names = [t for t in ent if t.pos_ == "PROPN"]
+            # "the Quetta Press Club", "the Lahore High Court": a town's name before the
+            # organisation word still says where it is.
+            start = names[1].idx if len(names) > 1 and names[0].i + 1 == names[1].i \
+                and names[1].lower_ in ORG_WORDS \
+                and zipf_frequency(names[0].lower_, "en") < COMMON_WORD_ZIPF else ent.start_char
+            blocked.append((start, last))
     # Runs that end in an organisation word are organisations whatever NER said.
     for match in ([] if embedded else _RUN_RE.finditer(text_of(doc))):
-        last = match.group().split()[-1].lower()
-        if last in ORG_WORDS:
-            blocked.append((match.start(), match.end()))
+        words = match.group().split()
+        if words[-1].lower() in ORG_WORDS:
+            # As above, a town's name right before the organisation word stays open.
+            lead = len(words[0]) + 1 if len(words) > 2 and words[1].lower() in ORG_WORDS \
+                and zipf_frequency(words[0].lower(), "en") < COMMON_WORD_ZIPF else 0
+            blocked.append((match.start() + lead, match.end()))
     # "KABUL (Reuters) -", "told AFP": the sources of a report are no places.
     blocked += [m.span() for m in news_outlet_pattern().finditer(text_of(doc))]
     # Operation names follow the word "Operation" ("Operation 1027", "Operation Deterrence ...").
@@ -310,7 +319,9 @@ def _name_spans(doc: Doc, names_of_actors: Sequence[tuple[int, int]] = (), *,
                     continue
                 rest = [text[s:e].lower() for k, (s, e) in enumerate(words)
                         if not i <= k < j and segment[k] in (segment[i], segment[j - 1])]
-                whole = all(w in MONTHS_AND_DAYS or w in STOP_WORDS for w in rest)
+                # An organisation's words after a town's name leave it whole ("Quetta Press Club").
+                whole = all(w in MONTHS_AND_DAYS or w in STOP_WORDS for w in rest) or (
+                    j < len(words) and text[words[j][0]:words[j][1]].lower() in ORG_WORDS)
                 # An abbreviation joined by a hyphen is a label, not part of the name: the
                 # party of "R-Charleston", the school of "Watertown-ML".
                 siblings = tuple(text[s:e] for k, (s, e) in enumerate(words)

@@ -280,7 +280,20 @@ def test_who_kills_decides_whether_and_how_it_is_coded(text, expected):
      "of Wad Madani in Sudan.\n", date(2025, 1, 20), set()),
     ("On Jan. 12 army warplanes struck RSF positions in Kambo Tayba, a settlement about 10 km east of Wad Madani "
      "in Sudan.\n", date(2025, 1, 20), {("Air/drone strike", "Wad Medani")}),
+    ("Members of civil society and lawyers held a candlelight vigil outside the Quetta Press Club on Wednesday "
+     "evening.\n", date(2025, 3, 13), {("Peaceful protest", "Quetta")}),
+    ("Residents of Eldorado in Mexico's Sinaloa state said a drone dropped an explosive device on a house on "
+     "Friday, wounding a woman.\n",
+     date(2024, 9, 17), {("Air/drone strike", "Eldorado")}),
+    ("Bandits looted shops and drove away cattle in Sabon Birni on Monday night, residents said, adding that "
+     "nobody was hurt.\n", date(2024, 10, 2), {("Looting/property destruction", "Sabon Birni")}),
 ])
 def test_sentences_are_coded_by_acled_rules(text, published, expected):
     """Sub-type and place of each event: who acted, what was taken, where it happened."""
     assert {(e.sub_event_type, e.location) for e in _events(text, published)} == expected
+
+
+def test_two_days_of_fighting_are_two_events():
+    text = ("Government troops fought al-Shabaab militants on the outskirts of Baidoa on Monday and again on "
+            "Tuesday, an officer said.\n")
+    assert sorted(e.event_date for e in _events(text, date(2025, 4, 17))) == [date(2025, 4, 14), date(2025, 4, 15)]
