@@ -87,7 +87,7 @@ def run_local(items: Iterable[Item], keep: Callable[[Document], bool] = lambda _
 
 @contextmanager
 def _client(spec: ClusterSpec) -> Iterator[object]:
-    from dask.distributed import Client, LocalCluster  # only distributed runs pay for Dask
+    from dask.distributed import Client  # only distributed runs pay for Dask
 
     if spec.scheduler:
         client = Client(spec.scheduler)
@@ -96,11 +96,29 @@ def _client(spec: ClusterSpec) -> Iterator[object]:
         finally:
             client.close()
         return
-    # One thread per worker process: spaCy's parser is CPU-bound Python and gains nothing from
-    # threads; processes give real parallelism.
-    with LocalCluster(n_workers=spec.workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with local_cluster(spec.workers) as cluster, Client(cluster) as client:
         yield client
+
+
+@contextmanager
+def local_cluster(workers: int) -> Iterator[object]:
+    """A Dask cluster of `workers` processes on this machine, set up for spaCy.
+
+    One thread per worker process: spaCy's parser is CPU-bound Python and gains nothing from
+    threads; processes give real parallelism. And glibc keeps its own memory trimming: Dask's
+    nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which hands freed memory back to the
+    system at once, and spaCy frees and reallocates large arrays for every batch; with it each
+    batch faulted its memory back in (a hundred times the page faults, 20-100% more time per
+    document, measured). Workers of a cluster named with `--scheduler` are set up by whoever
+    started them.
+    """
+    import dask
+    from dask.distributed import LocalCluster
+
+    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), \
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                         dashboard_address=None) as cluster:
+        yield cluster
 
 
 def run_distributed(items: Iterable[Item], spec: ClusterSpec, *,
