@@ -126,6 +126,8 @@ TERM_MAX_WORDS = 3
 TERM_POS: frozenset[str] = frozenset({"ADJ", "NOUN", "PROPN", "DET", "CCONJ"})
 SURNAME_SIMILARITY = 85  # rapidfuzz ratio; "Shaban" vs "Shaaban" scores 92
 _WORD = re.compile(r"[^\W_][\w’'\-]*")
+_DOUBLE_MARK = re.compile(f"[{re.escape(DOUBLE_OPENERS + DOUBLE_CLOSERS + STRAIGHT_DOUBLE)}]")
+_SINGLE_MARK = re.compile(f"[{re.escape(SINGLE_MARKS)}]")
 _SURNAME_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|an|ar|at|az)-", re.IGNORECASE)
 
 
@@ -329,17 +331,15 @@ def _quote_spans(text: str) -> list[_QuoteSpan]:
 def _double_pairs(text: str, p_start: int, p_end: int) -> list[tuple[int, int | None]]:
     pairs: list[tuple[int, int | None]] = []
     open_at: int | None = None
-    for pos in range(p_start, p_end):
-        ch = text[pos]
+    for mark in _DOUBLE_MARK.finditer(text, p_start, p_end):  # every other character passes
+        pos, ch = mark.start(), mark.group()
         if ch in DOUBLE_OPENERS:
             opens = True
         elif ch in DOUBLE_CLOSERS:
             # some texts use ” for both marks: it opens when it follows a space
             opens = open_at is None and _follows_opening_context(text, pos, p_start)
-        elif ch == STRAIGHT_DOUBLE:
-            opens = open_at is None  # straight quotes alternate
         else:
-            continue
+            opens = open_at is None  # straight quotes alternate
         if opens and open_at is None:
             open_at = pos
         elif not opens and open_at is not None:
@@ -355,10 +355,8 @@ def _single_pairs(text: str, p_start: int, p_end: int) -> list[tuple[int, int | 
     opens and only one not followed by a letter closes; an unclosed ‘ is dropped."""
     pairs: list[tuple[int, int | None]] = []
     open_at: int | None = None
-    for pos in range(p_start, p_end):
-        ch = text[pos]
-        if ch not in SINGLE_MARKS:
-            continue
+    for mark in _SINGLE_MARK.finditer(text, p_start, p_end):  # every other character passes
+        pos, ch = mark.start(), mark.group()
         nxt = text[pos + 1] if pos + 1 < p_end else " "
         prev = text[pos - 1] if pos > p_start else " "
         if open_at is None:
