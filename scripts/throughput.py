@@ -2,9 +2,11 @@
 
 The corpus is built from the team's sample articles: every article is retold by other outlets
 (same facts: these are the duplicates deduplication should merge) and rewritten with other towns
-of the same country (new events). For each configuration it reports articles per second end to
-end (read, analyse, store), peak memory of the writer and of each worker, and the share of stored
-reports merged as duplicates.
+of the same country (new events). For each configuration, run in a process of its own, it reports
+articles per second end to end (read, analyse, store), also past the start-up (cluster, spaCy and
+gazetteer loading), peak memory and CPU seconds of the writer and of each worker, and the share of
+stored reports merged as duplicates. The machine's other work slows every figure but the CPU
+seconds: compare runs on an idle machine.
 
     .venv/bin/python scripts/throughput.py --articles 2000 --workers 0 2 \\
         --db sqlite postgresql://frontlines:frontlines@127.0.0.1:5432/frontlines_bench
@@ -26,6 +28,7 @@ import json  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import resource  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -89,6 +92,7 @@ def measure(documents: list[Document], workers: int, db: str) -> dict[str, objec
     start = time.perf_counter()
     stored = 0
     worker_rss: list[int] = []
+    worker_cpu: list[float] = []
     done_at: list[float] = []  # seconds from the start to each result
     with _cluster(workers) as client:
         spec = ClusterSpec(scheduler=client.scheduler.address) if client else ClusterSpec()
@@ -99,6 +103,7 @@ def measure(documents: list[Document], workers: int, db: str) -> dict[str, objec
         elapsed = time.perf_counter() - start
         if client:
             worker_rss = sorted(client.run(_peak_rss_mb).values())
+            worker_cpu = sorted(client.run(_cpu_seconds).values())
     merged = merge_reports(store.events(EventQuery()))
     store.close()
     return {
@@ -110,7 +115,11 @@ def measure(documents: list[Document], workers: int, db: str) -> dict[str, objec
         "seconds_to_first_result": round(done_at[0], 1) if done_at else None,
         "articles_per_second_after_first_tenth": _rate_after(done_at, len(done_at) // 10),
         "writer_peak_rss_mb": _peak_rss_mb(),
-        "worker_peak_rss_mb": worker_rss, "duplicates_merged": round(duplicate_share(merged), 3),
+        "worker_peak_rss_mb": worker_rss,
+        # CPU time of each process over its life (a worker's includes loading the models): with
+        # other work on the machine, articles per CPU second says more than per second.
+        "writer_cpu_seconds": _cpu_seconds(),
+        "worker_cpu_seconds": worker_cpu, "duplicates_merged": round(duplicate_share(merged), 3),
     }
 
 
@@ -118,6 +127,11 @@ def _rate_after(done_at: list[float], skipped: int) -> float | None:
     if skipped < 1 or done_at[-1] <= done_at[skipped - 1]:
         return None
     return round((len(done_at) - skipped) / (done_at[-1] - done_at[skipped - 1]), 2)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return round(usage.ru_utime + usage.ru_stime, 1)
 
 
 def _peak_rss_mb() -> int:
@@ -141,12 +155,19 @@ def main() -> None:
     parser.add_argument("--db", nargs="+", default=["sqlite"],
                         help="'sqlite' for a temporary file, or a postgresql:// URL (emptied first)")
     args = parser.parse_args()
+    configurations = [(db, workers) for db in args.db for workers in args.workers]
+    if len(configurations) > 1:
+        # Each configuration in a process of its own: peak memory is a high-water mark, and the
+        # writer of a distributed run would otherwise report the single-process run's spaCy.
+        for db, workers in configurations:
+            subprocess.run([sys.executable, __file__, "--articles", str(args.articles),
+                            "--workers", str(workers), "--db", db], check=True)
+        return
     documents = generate(args.articles)
-    for db in args.db:
-        for workers in args.workers:
-            with tempfile.TemporaryDirectory() as tmp:
-                target = str(Path(tmp) / "bench.db") if db == "sqlite" else _emptied(db)
-                print(json.dumps(measure(documents, workers, target)), flush=True)
+    db, workers = configurations[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        target = str(Path(tmp) / "bench.db") if db == "sqlite" else _emptied(db)
+        print(json.dumps(measure(documents, workers, target)), flush=True)
 
 
 def _emptied(url: str) -> str:
