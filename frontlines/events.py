@@ -235,10 +235,13 @@ class TriggerHit:
 def _find_triggers(sentence: Span) -> list[TriggerHit]:
     """Non-overlapping trigger matches in a sentence, longest first."""
     doc, offset = sentence.doc, sentence.start_char
+    # `sentence.text` joins the sentence's tokens anew on every access; this slice is the same
+    # string, built once for all the patterns.
+    sentence_text = text_of(doc)[offset:sentence.end_char]
     hits: list[TriggerHit] = []
     found = []
     for trigger in load_triggers():
-        for m in trigger.pattern.finditer(sentence.text):
+        for m in trigger.pattern.finditer(sentence_text):
             found.append((m.start() + offset, m.end() + offset, trigger))
     for start, end, trigger in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0])):
         if any(h.start < end and start < h.end for h in hits):

@@ -18,6 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spacy.attrs import IDX, LOWER
+from spacy.strings import get_string_id
+
 from frontlines.nlp import text_of
 from frontlines.models import Figure, Quote
 from frontlines.quotes import SpeechIndex, speech_index
@@ -97,6 +100,9 @@ SENTENCE_END = frozenset({".", "!", "?"})
 MAX_UNIT_DISTANCE = 4  # tokens between the number and its head noun
 
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_OPENING_IDS = frozenset(map(get_string_id, {"half", *ONE_WORDS, *NUMBER_WORDS}))
+_QUALIFIER_WORDS = [(phrase, phrase.split())
+                    for phrase in sorted(QUALIFIERS, key=lambda p: -len(p.split()))]
 
 
 @dataclass(slots=True, frozen=True)
@@ -118,11 +124,12 @@ def extract_figures(doc: Doc, *, outlet: str | None, quotes: Sequence[Quote]) ->
     """Counted quantities with unit, qualifier and claimant, in text order."""
     index = speech_index(doc, exclude=[(q.start, q.end) for q in quotes])
     figures: list[Figure] = []
-    i = 0
-    while i < len(doc):
-        number = _read_number(doc, i)
+    i = 0  # the first token not yet read
+    for start in _number_openers(doc):
+        if start < i:
+            continue  # part of the number read last
+        number = _read_number(doc, start)
         if number is None:
-            i += 1
             continue
         i = number.end
         figure = _figure(doc, number, figures, outlet, quotes, index)
@@ -157,6 +164,16 @@ def _figure(doc: Doc, number: _Number, earlier: list[Figure], outlet: str | None
 
 
 # --- reading numbers ---------------------------------------------------------------------------
+
+def _number_openers(doc: Doc) -> list[int]:
+    """The tokens `_read_number` can start at (digits, "half", "a", "one", a number word), found
+    in one pass over arrays of ids and offsets so that it is not tried at every token."""
+    text = text_of(doc)
+    rows = doc.to_array([IDX, LOWER]).tolist() if len(doc) else []
+    # _DIGITS needs a decimal digit (\d, Unicode category Nd, as str.isdecimal) first.
+    return [i for i, (idx, lower) in enumerate(rows) if lower in _OPENING_IDS
+            or (text[idx].isdecimal() and _DIGITS.match(doc[i].text))]
+
 
 def _read_number(doc: Doc, i: int) -> _Number | None:
     """A number written in digits or words starting at token i, with its scale words."""
@@ -327,10 +344,10 @@ def _is_point_in_time(doc: Doc, unit: _Unit) -> bool:
 def _qualifier(doc: Doc, start: int) -> tuple[str, int] | None:
     """The qualifier right before the number and the index of its first token."""
     first = _currency_start(doc, start)
-    for phrase in sorted(QUALIFIERS, key=lambda p: -len(p.split())):
-        words = phrase.split()
+    word_before = doc[first - 1].lower_ if first > 0 else None
+    for phrase, words in _QUALIFIER_WORDS:
         k = first - len(words)
-        if k < 0 or [t.lower_ for t in doc[k:first]] != words:
+        if k < 0 or words[-1] != word_before or [t.lower_ for t in doc[k:first]] != words:
             continue
         if len(words) == 1 and phrase in PREPOSITIONAL_QUALIFIERS and \
                 doc[k].dep_ not in ("quantmod", "advmod"):

@@ -121,7 +121,9 @@ class Gazetteer:
     def lookup(self, mentions: Iterable[str], *, loose: bool = True) -> dict[str, list[Candidate]]:
         """Candidates for many mentions in two queries: strict keys first, skeletons for the rest."""
         by_key: dict[str, list[str]] = defaultdict(list)
-        for mention in mentions:
+        # In a fixed order: mentions sharing a skeleton below keep the same one from run to run
+        # and process to process (a set's order changes with PYTHONHASHSEED).
+        for mention in sorted(mentions):
             key = name_key(mention)
             if key:
                 by_key[key].append(mention)

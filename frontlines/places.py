@@ -28,7 +28,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 from wordfreq import zipf_frequency
 
-from frontlines.nlp import text_of
+from frontlines.nlp import ents_of, text_of
 from frontlines.gazetteer import Candidate, Gazetteer, country_table, default_gazetteer, haversine_km
 from frontlines.models import Place
 from frontlines.toponyms import ARTICLES, name_key
@@ -234,7 +234,7 @@ def _blocked_ranges(doc: Doc, *, embedded: bool = False
     ("Ismail" in "Ismail Ayoub"); a whole person span is still looked up, with a penalty.
     """
     blocked, persons = [], []
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         words = {w.lower().strip("’'") for w in ent.text.split()}
         if ent.label_ in NOT_PLACE_LABELS:
             # A possessive ends the name NER ran on ("Aleppo’s eastern" as a work of art): what
@@ -513,7 +513,7 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
         taken[span.start:span.end] = b"\x01" * (span.end - span.start)
     chosen.sort(key=lambda s: s.start)
     # "Lt Gen Igor Kirillov ... Kirillov said": a person's name, met again alone, is still a person.
-    person_words = {ent.text.split()[-1] for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1
+    person_words = {ent.text.split()[-1] for ent in ents_of(doc) if ent.label_ == "PERSON" and len(ent) > 1
                     and not any(s.start <= ent.start_char and ent.end_char <= s.end for s in chosen)}
     chosen = [s for s in chosen if " " in s.text or s.text not in person_words
               or any(c.kind in SELF_EVIDENT_KINDS for c in s.candidates)

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LEMMA, LOWER, ORTH, POS
+from spacy.strings import get_string_id
+from spacy.symbols import VERB
 
-from frontlines.nlp import text_of
+from frontlines.nlp import ents_of, text_of
 from frontlines.models import Quote
 
 if TYPE_CHECKING:  # spaCy is heavy; only the types are needed here
@@ -123,6 +126,8 @@ TERM_MAX_WORDS = 3
 TERM_POS: frozenset[str] = frozenset({"ADJ", "NOUN", "PROPN", "DET", "CCONJ"})
 SURNAME_SIMILARITY = 85  # rapidfuzz ratio; "Shaban" vs "Shaaban" scores 92
 _WORD = re.compile(r"[^\W_][\w’'\-]*")
+_DOUBLE_MARK = re.compile(f"[{re.escape(DOUBLE_OPENERS + DOUBLE_CLOSERS + STRAIGHT_DOUBLE)}]")
+_SINGLE_MARK = re.compile(f"[{re.escape(SINGLE_MARKS)}]")
 _SURNAME_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|an|ar|at|az)-", re.IGNORECASE)
 
 
@@ -228,12 +233,26 @@ def speech_index(doc: Doc, *, exclude: Sequence[tuple[int, int]] = ()) -> Speech
     """Resolve the speaker of every speech verb and "according to" outside the `exclude` spans.
 
     The article is read in order so that "he" and "Shaaban" resolve against what came before.
+    Quotes and figures both ask, excluding slightly different spans; an index depends only on
+    which of the tokens that can matter (see `_SpeechTokens`) are excluded, so when those agree
+    the second caller gets the index built for the first.
     """
+    tokens = _speech_tokens(doc)
+    excluded = frozenset(_tokens_starting_in(doc, exclude) & tokens.relevant)
+    built: dict[frozenset[int], SpeechIndex] = doc.user_data.setdefault(
+        "frontlines.speech_index", {})
+    if excluded not in built:
+        built[excluded] = _build_speech_index(doc, tokens.candidates, excluded)
+    return built[excluded]
+
+
+def _build_speech_index(doc: Doc, candidates: Sequence[int], excluded: Set[int]) -> SpeechIndex:
     book = _SpeakerBook()
     index = SpeechIndex()
-    for tok in doc:
-        if _inside(tok.idx, exclude):
+    for i in candidates:
+        if i in excluded:
             continue
+        tok = doc[i]
         if tok.ent_iob_ == "B" and tok.ent_type_ == "PERSON":
             _register_person(tok, book)
         subject = _trigger_subject(tok)
@@ -245,10 +264,50 @@ def speech_index(doc: Doc, *, exclude: Sequence[tuple[int, int]] = ()) -> Speech
         index.by_token[tok.i] = speaker
         # A verb that only relays another source ("X reported that Y said") keeps Y, not X, as
         # the last speaker a later "it" or "he" can refer to.
-        if not _is_relay(tok, exclude):
+        if not _is_relay(tok, excluded):
             book.note(speaker)
             index.timeline.append((tok.idx, speaker))
     return index
+
+
+@dataclass(slots=True, frozen=True)
+class _SpeechTokens:
+    """The tokens a speech index reads, found in one pass over the Doc.
+
+    `candidates` are the only tokens the index does anything with: the first word of a PERSON
+    entity, "according", and verbs with a speech lemma (`_trigger_subject` is None for any other
+    token). `relevant` adds full stops: whether a token is excluded matters only for a candidate
+    (skipped or not), a speech verb inside another's clause (`_is_relay`) or a full stop between
+    them (`_ends_sentence`).
+    """
+
+    candidates: tuple[int, ...]
+    relevant: frozenset[int]
+
+
+def _speech_tokens(doc: Doc) -> _SpeechTokens:
+    cached = doc.user_data.get("frontlines.speech_tokens")
+    if cached is None:
+        # Read from arrays of string ids, not Token objects: this looks at every token.
+        strings = doc.vocab.strings
+        candidates, stops = [], []
+        rows = doc.to_array([ORTH, LOWER, POS, LEMMA, ENT_IOB, ENT_TYPE]).tolist() if len(doc) else []
+        for i, (orth, lower, pos, lemma, iob, ent_type) in enumerate(rows):
+            if orth in _SENTENCE_END_IDS:
+                stops.append(i)
+            if (iob == _ENT_BEGINS and ent_type == _PERSON_ID) or lower == _ACCORDING_ID \
+                    or (pos == VERB and strings[lemma].lower() in SPEECH_VERBS):
+                candidates.append(i)
+        cached = _SpeechTokens(tuple(candidates), frozenset(candidates + stops))
+        doc.user_data["frontlines.speech_tokens"] = cached
+    return cached
+
+
+# The ids `_speech_tokens` compares with (`Token.ent_iob` 3 is "B").
+_SENTENCE_END_IDS = frozenset(map(get_string_id, SENTENCE_END))
+_PERSON_ID = get_string_id("PERSON")
+_ACCORDING_ID = get_string_id("according")
+_ENT_BEGINS = 3
 
 
 # --- finding quotation marks -------------------------------------------------------------------
@@ -272,17 +331,15 @@ def _quote_spans(text: str) -> list[_QuoteSpan]:
 def _double_pairs(text: str, p_start: int, p_end: int) -> list[tuple[int, int | None]]:
     pairs: list[tuple[int, int | None]] = []
     open_at: int | None = None
-    for pos in range(p_start, p_end):
-        ch = text[pos]
+    for mark in _DOUBLE_MARK.finditer(text, p_start, p_end):  # every other character passes
+        pos, ch = mark.start(), mark.group()
         if ch in DOUBLE_OPENERS:
             opens = True
         elif ch in DOUBLE_CLOSERS:
             # some texts use ” for both marks: it opens when it follows a space
             opens = open_at is None and _follows_opening_context(text, pos, p_start)
-        elif ch == STRAIGHT_DOUBLE:
-            opens = open_at is None  # straight quotes alternate
         else:
-            continue
+            opens = open_at is None  # straight quotes alternate
         if opens and open_at is None:
             open_at = pos
         elif not opens and open_at is not None:
@@ -298,10 +355,8 @@ def _single_pairs(text: str, p_start: int, p_end: int) -> list[tuple[int, int | 
     opens and only one not followed by a letter closes; an unclosed ‘ is dropped."""
     pairs: list[tuple[int, int | None]] = []
     open_at: int | None = None
-    for pos in range(p_start, p_end):
-        ch = text[pos]
-        if ch not in SINGLE_MARKS:
-            continue
+    for mark in _SINGLE_MARK.finditer(text, p_start, p_end):  # every other character passes
+        pos, ch = mark.start(), mark.group()
         nxt = text[pos + 1] if pos + 1 < p_end else " "
         prev = text[pos - 1] if pos > p_start else " "
         if open_at is None:
@@ -483,23 +538,23 @@ def _verb_subject(verb: Token) -> Token | None:
     return None
 
 
-def _is_relay(verb: Token, exclude: Sequence[tuple[int, int]]) -> bool:
+def _is_relay(verb: Token, excluded: Set[int]) -> bool:
     """A speech verb whose content holds another speech verb of the same sentence only passes
     that source on. (spaCy may parse several sentences or paragraphs as one, hence the check
     for a full stop or line break between the two.)"""
     doc = verb.doc
     for tok in verb.subtree:
-        if tok is verb or _inside(tok.idx, exclude) or tok.pos_ != "VERB" or \
+        if tok is verb or tok.i in excluded or tok.pos_ != "VERB" or \
                 tok.lemma_.lower() not in SPEECH_VERBS:
             continue
         lo, hi = sorted((tok.i, verb.i))
-        if not any(_ends_sentence(doc[k], exclude) for k in range(lo + 1, hi)):
+        if not any(_ends_sentence(doc[k], excluded) for k in range(lo + 1, hi)):
             return True
     return False
 
 
-def _ends_sentence(tok: Token, exclude: Sequence[tuple[int, int]]) -> bool:
-    return "\n" in tok.text or (tok.text in SENTENCE_END and not _inside(tok.idx, exclude))
+def _ends_sentence(tok: Token, excluded: Set[int]) -> bool:
+    return "\n" in tok.text or (tok.text in SENTENCE_END and tok.i not in excluded)
 
 
 # --- who the subject is ------------------------------------------------------------------------
@@ -530,7 +585,7 @@ def _pronoun_speaker(tok: Token, book: _SpeakerBook) -> Speaker | None:
 
 def _register_person(tok: Token, book: _SpeakerBook) -> None:
     """Multi-word PERSON entities introduce people a later surname may refer to."""
-    ent = next((e for e in tok.doc.ents if e.start == tok.i), None)
+    ent = next((e for e in ents_of(tok.doc) if e.start == tok.i), None)
     if ent is None or len([t for t in ent if not t.is_punct]) < 2:
         return
     name = _name_tokens(ent[-1] if ent[-1].pos_ == "PROPN" else tok)
@@ -606,7 +661,7 @@ def _strip_edges(tokens: list[Token]) -> list[Token]:
 
 
 def _entity_of(tok: Token) -> Span | None:
-    for ent in tok.doc.ents:
+    for ent in ents_of(tok.doc):
         if ent.start <= tok.i < ent.end:
             return ent
     return None
@@ -824,8 +879,11 @@ def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
             if not t.is_space] if start < end else []
 
 
-def _inside(char: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(start <= char < end for start, end in spans)
+def _tokens_starting_in(doc: Doc, spans: Iterable[tuple[int, int]]) -> set[int]:
+    """Indices of the tokens whose first character lies inside one of the character spans."""
+    starts = doc.to_array(IDX).tolist()
+    return {i for start, end in spans
+            for i in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end))}
 
 
 def _text(tokens: Sequence[Token]) -> str:

@@ -8,14 +8,21 @@
 The bundled sample corpus (`frontlines/sample_corpus/*.md`, read with `iter_documents`) is repeated
 until there are `--articles` documents, and analysed in one process:
 
-1. the full pipeline (`frontlines.pipeline.analyze`), optionally followed by `Store.save`;
-2. spaCy alone on the same texts, one `nlp(text)` call per text (what the pipeline does);
-3. spaCy alone with `nlp.pipe(texts)` (batched), for reference.
+1. the full pipeline as `ingest` runs it: `frontlines.pipeline.analyze_batch`, a batch of
+   `frontlines.runner.DEFAULT_BATCH` documents at a time, optionally followed by `Store.save`;
+2. the full pipeline one document at a time (`frontlines.pipeline.analyze`);
+3. spaCy alone as frontlines loads and calls it, on the same texts: `frontlines.nlp.parse_many`
+   (the same batches) and `frontlines.nlp.parse` (one call per text); the pipeline's cost is given
+   as a multiple of these;
+4. stock spaCy for reference: the model as `spacy.load` gives it (thinc's BLIS matrix products,
+   the stock attribute ruler), one `nlp(text)` call per text; with `--spacy-batch N` also its
+   `nlp.pipe(texts, batch_size=N)`.
 
 Model and gazetteer loading happen before any timing, and are reported on their own. Times are wall
 clock (`perf_counter`) with CPU time beside them; peak memory is the process's maximum resident set
-size (`resource.getrusage`). Thread pools are limited to one thread, and the process is pinned to one
-CPU where the OS allows it, so the figures describe one core.
+size (`resource.getrusage`), which only grows: each figure is the peak so far. Thread pools are
+limited to one thread, and the process is pinned to one CPU where the OS allows it, so the figures
+describe one core.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import platform  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable, Iterable  # noqa: E402
 from dataclasses import dataclass, replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -43,9 +51,12 @@ if str(REPO) not in sys.path:  # run from a checkout without installing
 from frontlines.gazetteer import default_gazetteer  # noqa: E402
 from frontlines.ingest import iter_documents  # noqa: E402
 from frontlines.models import Document, text_sha256  # noqa: E402
-from frontlines.nlp import load_model  # noqa: E402
-from frontlines.pipeline import analyze  # noqa: E402
+import spacy  # noqa: E402
+from frontlines.nlp import MODEL_NAME, load_model, parse, parse_many  # noqa: E402
+from frontlines.pipeline import analyze, analyze_batch  # noqa: E402
+from frontlines.runner import DEFAULT_BATCH  # noqa: E402
 from frontlines.store import open_store  # noqa: E402
+from spacy.language import Language  # noqa: E402
 
 
 @dataclass(slots=True)
@@ -108,35 +119,39 @@ def repeated(docs: list[Document], n: int) -> list[Document]:
     return out
 
 
-def time_pipeline(docs: list[Document], store_path: str | None) -> Timing:
+def time_pipeline(docs: list[Document], store_path: str | None, *, batched: bool) -> Timing:
     store = open_store(store_path) if store_path else None
     events = 0
     wall, cpu = time.perf_counter(), time.process_time()
-    for doc in docs:
-        analysis = analyze(doc)
-        events += len(analysis.events)
-        if store is not None:
-            store.save(analysis)
+    batches = ([docs[k:k + DEFAULT_BATCH] for k in range(0, len(docs), DEFAULT_BATCH)] if batched
+               else [[doc] for doc in docs])
+    for batch in batches:
+        for analysis in analyze_batch(batch) if batched else [analyze(batch[0])]:
+            events += len(analysis.events)
+            if store is not None:
+                store.save(analysis)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     if store is not None:
         store.close()
-    name = "pipeline + SQLite store" if store is not None else "full pipeline"
+    name = f"pipeline, batches of {DEFAULT_BATCH}" if batched else "pipeline, one at a time"
+    name += " + SQLite" if store is not None else ""
     return Timing(name, len(docs), sum(len(d.text) for d in docs), wall, cpu, events)
 
 
-def time_spacy(texts: list[str], *, batched: bool, batch_size: int | None = None) -> Timing:
-    nlp = load_model()
+def time_spacy(name: str, texts: list[str], parse_all: Callable[[list[str]], Iterable[object]]
+               ) -> Timing:
     wall, cpu = time.perf_counter(), time.process_time()
-    if batched:
-        for _ in nlp.pipe(texts, batch_size=batch_size):
-            pass
-    else:
-        for text in texts:
-            nlp(text)
+    for _ in parse_all(texts):
+        pass
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    name = f"spaCy alone, nlp.pipe (batch {batch_size or nlp.batch_size})" if batched else \
-        "spaCy alone, nlp(text) each"
     return Timing(name, len(texts), sum(len(t) for t in texts), wall, cpu)
+
+
+def stock_spacy() -> Language:
+    """The model as spaCy loads it, with frontlines' one sentence rule, for reference."""
+    nlp = spacy.load(MODEL_NAME)
+    nlp.add_pipe("line_breaks_end_sentences", before="parser")
+    return nlp
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,9 +162,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="Also save every analysis into this SQLite file (created if needed).")
     parser.add_argument("--corpus", type=Path, default=REPO / "frontlines" / "sample_corpus",
                         help="Folder of *.md articles to repeat (default: the bundled sample corpus).")
-    parser.add_argument("--batch-size", type=int, default=None,
-                        help="nlp.pipe batch size for the batched spaCy run (default: spaCy's own, "
-                        "which holds a whole batch of parsed Docs in memory at once).")
+    parser.add_argument("--spacy-batch", type=int, default=None, metavar="N",
+                        help="Also time stock spaCy's nlp.pipe with batch_size N (it holds a whole "
+                        "batch of parsed Docs in memory at once: 256 took 1.5 GB).")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     args = parser.parse_args(argv)
     if args.articles < 1:
@@ -160,30 +175,37 @@ def main(argv: list[str] | None = None) -> int:
     load_model()
     default_gazetteer()
     base = sample_documents(args.corpus)
-    analyze(base[0])  # warm-up: lazily built tables, word lists, first gazetteer pages
+    analyze_batch(base)  # warm-up: lazily built tables, word lists, gazetteer pages, caches
     load_seconds = time.perf_counter() - started
-    rss_after_load = peak_rss_mb()
+    rss = {"after_load": peak_rss_mb()}
 
     docs = repeated(base, args.articles)
     texts = [d.text for d in docs]
-    pipeline = time_pipeline(docs, args.store)
-    rss_after_pipeline = peak_rss_mb()
-    spacy_each = time_spacy(texts, batched=False)
-    rss_after_spacy = peak_rss_mb()
-    spacy_pipe = time_spacy(texts, batched=True, batch_size=args.batch_size)
-    rss_peak = peak_rss_mb()
+    batched = time_pipeline(docs, args.store, batched=True)
+    rss["after_pipeline_batched"] = peak_rss_mb()
+    each = time_pipeline(docs, None, batched=False)
+    spacy_batched = time_spacy(f"spaCy alone, batches of {DEFAULT_BATCH}", texts, parse_many)
+    spacy_each = time_spacy("spaCy alone, one at a time", texts, lambda ts: map(parse, ts))
+    rss["after_frontlines_spacy"] = peak_rss_mb()
+    stock = stock_spacy()
+    stock(texts[0])
+    timings = [batched, each, spacy_batched, spacy_each,
+               time_spacy("stock spaCy, nlp(text) each", texts, lambda ts: map(stock, ts))]
+    if args.spacy_batch:
+        timings.append(time_spacy(f"stock spaCy, nlp.pipe (batch {args.spacy_batch})", texts,
+                                  lambda ts: stock.pipe(ts, batch_size=args.spacy_batch)))
+    rss["end"] = peak_rss_mb()
 
     result = {
         "articles": args.articles, "distinct_articles": len(base),
         "mean_chars_per_article": round(sum(len(t) for t in texts) / len(texts)),
         "python": platform.python_version(), "machine": platform.machine(),
         "pinned_cpu": cpu, "load_seconds": round(load_seconds, 2),
-        "timings": [t.as_dict() for t in (pipeline, spacy_each, spacy_pipe)],
-        "pipeline_over_spacy_each": round(pipeline.wall / spacy_each.wall, 2),
-        "pipeline_over_spacy_pipe": round(pipeline.wall / spacy_pipe.wall, 2),
-        "peak_rss_mb": {"after_load": round(rss_after_load, 1),
-                        "after_pipeline": round(rss_after_pipeline, 1),
-                        "after_spacy_each": round(rss_after_spacy, 1), "end": round(rss_peak, 1)},
+        "timings": [t.as_dict() for t in timings],
+        "pipeline_over_spacy_batched": round(batched.wall / spacy_batched.wall, 2),
+        "pipeline_over_spacy_each": round(each.wall / spacy_each.wall, 2),
+        "pipeline_over_stock_spacy": round(batched.wall / timings[4].wall, 2),
+        "peak_rss_mb": {k: round(v, 1) for k, v in rss.items()},
         "store": args.store,
     }
     if args.json:
@@ -193,19 +215,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.articles} articles ({len(base)} distinct, mean {result['mean_chars_per_article']} "
           f"chars), one core{f' (CPU {cpu})' if cpu is not None else ''}, "
           f"Python {result['python']}; loading took {load_seconds:.1f} s")
-    header = f"{'':36} {'wall s':>8} {'cpu s':>8} {'articles/s':>11} {'chars/s':>10}"
+    header = f"{'':40} {'wall s':>8} {'cpu s':>8} {'articles/s':>11} {'chars/s':>10}"
     print(header)
     print("-" * len(header))
-    for t in (pipeline, spacy_each, spacy_pipe):
-        print(f"{t.name:36} {t.wall:8.2f} {t.cpu:8.2f} {t.articles_per_second:11.1f} "
+    for t in timings:
+        print(f"{t.name:40} {t.wall:8.2f} {t.cpu:8.2f} {t.articles_per_second:11.1f} "
               f"{t.chars_per_second:10,.0f}")
     print("-" * len(header))
-    print(f"pipeline / spaCy time: {result['pipeline_over_spacy_each']:.2f}x (per text), "
-          f"{result['pipeline_over_spacy_pipe']:.2f}x (nlp.pipe)")
-    print(f"events found: {pipeline.events}")
-    print(f"peak RSS: {rss_after_load:.0f} MB after loading, {rss_after_pipeline:.0f} MB after the "
-          f"pipeline, {rss_after_spacy:.0f} MB after spaCy per text, {rss_peak:.0f} MB after "
-          f"nlp.pipe")
+    print(f"pipeline / spaCy time: {result['pipeline_over_spacy_batched']:.2f}x (batched), "
+          f"{result['pipeline_over_spacy_each']:.2f}x (one at a time); batched pipeline / stock "
+          f"spaCy per text: {result['pipeline_over_stock_spacy']:.2f}x")
+    print(f"events found: {batched.events} (batched), {each.events} (one at a time)")
+    print("peak RSS: " + ", ".join(f"{v:.0f} MB {k.replace('_', ' ')}" for k, v in rss.items()))
     if args.store:
         print(f"stored in {args.store}")
     return 0

@@ -2,38 +2,55 @@
 
 The corpus is built from the team's sample articles: every article is retold by other outlets
 (same facts: these are the duplicates deduplication should merge) and rewritten with other towns
-of the same country (new events). For each configuration it reports articles per second end to
-end (read, analyse, store), peak memory of the writer and of each worker, and the share of stored
-reports merged as duplicates.
+of the same country (new events). For each configuration, run in a process of its own, it reports
+articles per second end to end (read, analyse, store), also past the start-up (cluster, spaCy and
+gazetteer loading), peak memory and CPU seconds of the writer and of each worker, and the share of
+stored reports merged as duplicates. The machine's other work slows every figure but the CPU
+seconds: compare runs on an idle machine.
 
     .venv/bin/python scripts/throughput.py --articles 2000 --workers 0 2 \\
-        --db sqlite --db postgresql://frontlines:frontlines@127.0.0.1:5432/frontlines_test
+        --db sqlite postgresql://frontlines:frontlines@127.0.0.1:5432/frontlines_bench
+
+A PostgreSQL database named here is emptied first: give it one of its own.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import random
-import re
-import resource
-import tempfile
-import time
-from datetime import timedelta
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+import os
 
-from dask.distributed import Client, LocalCluster
+# Before numpy, thinc or spaCy are imported: their thread pools read these once, at import. One
+# thread each, so that "1 process" means one core; Dask starts its workers with the same.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
 
-from frontlines.dedup import duplicate_share, merge_reports
-from frontlines.ingest import iter_documents
-from frontlines.models import Document
-from frontlines.runner import ClusterSpec, run
-from frontlines.store import EventQuery, open_store
-from frontlines.store.sql import drop_all_tables
+import argparse  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from datetime import timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-SAMPLE = Path(__file__).resolve().parents[1] / "frontlines" / "sample_corpus"
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # this checkout's frontlines, not whichever one is installed
+    sys.path.insert(0, str(REPO))
+
+from dask.distributed import Client  # noqa: E402
+
+from frontlines.dedup import duplicate_share, merge_reports  # noqa: E402
+from frontlines.ingest import iter_documents  # noqa: E402
+from frontlines.models import Document  # noqa: E402
+from frontlines.runner import ClusterSpec, local_cluster, run  # noqa: E402
+from frontlines.store import EventQuery, open_store  # noqa: E402
+from frontlines.store.sql import drop_all_tables  # noqa: E402
+
+SAMPLE = REPO / "frontlines" / "sample_corpus"
 # Towns to swap in, by country, so rewritten articles report new places.
 TOWNS = {
     "SY": ["Saraqib", "Atarib", "Darat Izza", "Sarmin", "Binnish", "Jisr al-Shughur", "Ariha",
@@ -75,23 +92,46 @@ def measure(documents: list[Document], workers: int, db: str) -> dict[str, objec
     start = time.perf_counter()
     stored = 0
     worker_rss: list[int] = []
+    worker_cpu: list[float] = []
+    done_at: list[float] = []  # seconds from the start to each result
     with _cluster(workers) as client:
         spec = ClusterSpec(scheduler=client.scheduler.address) if client else ClusterSpec()
         for result in run(documents, spec, keep=lambda d: not store.has_document(d.sha256)):
             if not isinstance(result, Document):
                 stored += store.save(result).created
+            done_at.append(time.perf_counter() - start)
         elapsed = time.perf_counter() - start
         if client:
             worker_rss = sorted(client.run(_peak_rss_mb).values())
+            worker_cpu = sorted(client.run(_cpu_seconds).values())
     merged = merge_reports(store.events(EventQuery()))
     store.close()
     return {
         "workers": workers, "store": db.split("://")[0] if "://" in db else "sqlite",
         "articles": len(documents), "stored": stored, "seconds": round(elapsed, 1),
         "articles_per_second": round(len(documents) / elapsed, 2),
+        # Starting the cluster and loading spaCy and the gazetteer come before the first result;
+        # the rate past the first tenth of the corpus is what a long run settles at.
+        "seconds_to_first_result": round(done_at[0], 1) if done_at else None,
+        "articles_per_second_after_first_tenth": _rate_after(done_at, len(done_at) // 10),
         "writer_peak_rss_mb": _peak_rss_mb(),
-        "worker_peak_rss_mb": worker_rss, "duplicates_merged": round(duplicate_share(merged), 3),
+        "worker_peak_rss_mb": worker_rss,
+        # CPU time of each process over its life (a worker's includes loading the models): with
+        # other work on the machine, articles per CPU second says more than per second.
+        "writer_cpu_seconds": _cpu_seconds(),
+        "worker_cpu_seconds": worker_cpu, "duplicates_merged": round(duplicate_share(merged), 3),
     }
+
+
+def _rate_after(done_at: list[float], skipped: int) -> float | None:
+    if skipped < 1 or done_at[-1] <= done_at[skipped - 1]:
+        return None
+    return round((len(done_at) - skipped) / (done_at[-1] - done_at[skipped - 1]), 2)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return round(usage.ru_utime + usage.ru_stime, 1)
 
 
 def _peak_rss_mb() -> int:
@@ -104,8 +144,7 @@ def _cluster(workers: int) -> Iterator[Client | None]:
     if not workers:
         yield None
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with local_cluster(workers) as cluster, Client(cluster) as client:
         yield client
 
 
@@ -116,12 +155,19 @@ def main() -> None:
     parser.add_argument("--db", nargs="+", default=["sqlite"],
                         help="'sqlite' for a temporary file, or a postgresql:// URL (emptied first)")
     args = parser.parse_args()
+    configurations = [(db, workers) for db in args.db for workers in args.workers]
+    if len(configurations) > 1:
+        # Each configuration in a process of its own: peak memory is a high-water mark, and the
+        # writer of a distributed run would otherwise report the single-process run's spaCy.
+        for db, workers in configurations:
+            subprocess.run([sys.executable, __file__, "--articles", str(args.articles),
+                            "--workers", str(workers), "--db", db], check=True)
+        return
     documents = generate(args.articles)
-    for db in args.db:
-        for workers in args.workers:
-            with tempfile.TemporaryDirectory() as tmp:
-                target = str(Path(tmp) / "bench.db") if db == "sqlite" else _emptied(db)
-                print(json.dumps(measure(documents, workers, target)), flush=True)
+    db, workers = configurations[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        target = str(Path(tmp) / "bench.db") if db == "sqlite" else _emptied(db)
+        print(json.dumps(measure(documents, workers, target)), flush=True)
 
 
 def _emptied(url: str) -> str:

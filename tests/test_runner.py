@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import replace
 from pathlib import Path
+
+from dask.distributed import Client
 
 from typer.testing import CliRunner
 
@@ -11,7 +15,7 @@ from frontlines.cli import app, sample_corpus
 from frontlines.export import stored_event_json
 from frontlines.ingest import iter_documents
 from frontlines.models import Analysis, Document, IngestFailure
-from frontlines.runner import ClusterSpec, run
+from frontlines.runner import ClusterSpec, local_cluster, run
 from frontlines.store import EventQuery, open_store
 
 
@@ -50,3 +54,30 @@ def test_results_keep_input_order_and_failures_and_skips_pass_through(tmp_path: 
     assert [a.document.id for a in analysed] == [
         i.id for i in items if isinstance(i, Document) and i is not first_article]
     assert all(a.doc is None for a in analysed)  # the spaCy Doc stays on the worker
+
+
+def test_a_text_met_twice_in_one_batch_keeps_every_result_with_its_own_document() -> None:
+    # The writer stores each result as it comes; were `keep` asked again when results come back,
+    # the copy would now be refused, and the documents after it paired with the wrong analyses.
+    first, second = [d for d in iter_documents([str(sample_corpus())])
+                     if isinstance(d, Document)][:2]
+    copy = replace(first, id="copy of the first")
+    items = [first, copy, second]
+    stored: set[str] = set()
+    with local_cluster(1) as cluster:
+        spec = ClusterSpec(scheduler=cluster.scheduler_address)  # type: ignore[attr-defined]
+        for run_spec in (ClusterSpec(), spec):
+            stored.clear()
+            results = []
+            for result in run(items, run_spec, keep=lambda d: d.sha256 not in stored):
+                results.append(result)
+                stored.add(result.document.sha256 if isinstance(result, Analysis) else "")
+            assert [r.document for r in results] == items  # type: ignore[union-attr]
+            assert results[2].places != results[0].places
+
+
+def test_local_workers_start_single_threaded_without_dasks_malloc_trim_threshold() -> None:
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        settings = client.run(lambda: {k: os.environ.get(k) for k in (
+            "MALLOC_TRIM_THRESHOLD_", "OPENBLAS_NUM_THREADS")})
+    assert list(settings.values()) == [{"MALLOC_TRIM_THRESHOLD_": None, "OPENBLAS_NUM_THREADS": "1"}]
