@@ -22,7 +22,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from frontlines.gazetteer import country_table, haversine_km
-from frontlines.nlp import text_of
+from frontlines.nlp import span_text, text_of
 from frontlines.places import LIST_SEPARATOR
 from frontlines.actors import crowd_of, government_of, main_country, military_of, unidentified_group_of
 from frontlines.dates import is_report_date, lead_word
@@ -235,7 +235,7 @@ class TriggerHit:
 def _find_triggers(sentence: Span) -> list[TriggerHit]:
     """Non-overlapping trigger matches in a sentence, longest first."""
     doc, offset = sentence.doc, sentence.start_char
-    # `sentence.text` joins the sentence's tokens anew on every access; this slice is the same
+    # `span_text(sentence)` joins the sentence's tokens anew on every access; this slice is the same
     # string, built once for all the patterns.
     sentence_text = text_of(doc)[offset:sentence.end_char]
     hits: list[TriggerHit] = []
@@ -599,7 +599,7 @@ def _event_date(hit: TriggerHit, sentence: Span, clause: list[tuple[int, int]],
     pool = stated or in_sentence
     if pool:
         best = min(pool, key=lambda m: min(abs(m.start - hit.end), abs(hit.start - m.end)))
-        ongoing = lead_word(text, best) == "since" and bool(ONGOING.search(sentence.text))
+        ongoing = lead_word(text, best) == "since" and bool(ONGOING.search(span_text(sentence)))
         return EventDate(best.date, best.precision, best.window, True, ongoing, bool(stated))
     if _after_clause(hit.token) and published:
         # "This comes after insurgents captured Aleppo": a prior event given no time at all.
@@ -627,7 +627,7 @@ def _is_open_ended(token: Token, sentence: Span) -> bool:
     """"The campaign has been ongoing since the launch of Operation 1027, resulting in the capture
     of Shan State", "clashes have continued across Amhara for more than a year": what a campaign
     has done over a period, not an event on a day."""
-    return bool(ONGOING.search(sentence.text)) and (bool(FOR_PERIOD.search(sentence.text)) or any(
+    return bool(ONGOING.search(span_text(sentence))) and (bool(FOR_PERIOD.search(span_text(sentence))) or any(
         child.lower_ == "since" for node in (token, *token.ancestors) for child in node.children))
 
 
@@ -782,7 +782,7 @@ def _agreement_parties(sentence: Span, places: Sequence[Place], hit: TriggerHit,
                 and not LOCATIVE_BEFORE.search(text[max(0, place.start - 20):place.start])):
             parties.append(government_of(place.country))
     for name, code in CAPITALS.items():
-        for m in re.finditer(rf"\b{re.escape(name)}\b", sentence.text):
+        for m in re.finditer(rf"\b{re.escape(name)}\b", span_text(sentence)):
             if sentence.start_char + m.start() < hit.start:
                 parties.append(government_of(code))
     parties += [m.actor for m in mentions]
@@ -860,7 +860,7 @@ def extract_events(analysis: Analysis) -> list[EventRecord]:
         if any(h.trigger.event_type in {"Protests", "Riots"} for h in hits):
             # Arrests and force at a protest are how it ended, coded in the protest's sub-type;
             # a crowd storming or clashing is a demonstration, never a battle.
-            folded = {"Arrests", "Attack"} | ({"Armed clash"} if CROWD_WORDS.search(sentence.text) else set())
+            folded = {"Arrests", "Attack"} | ({"Armed clash"} if CROWD_WORDS.search(span_text(sentence)) else set())
             # ... but "protests began after two opposition figures were shot dead" tells the killing too.
             hits = [h for h in hits if h.trigger.sub_event_type not in folded or _after_clause(h.token)]
         if any(h.trigger.sub_event_type == "Attack" for h in hits) and any(
@@ -922,7 +922,7 @@ def _lead_group(mentions: Sequence[ActorMention]) -> Actor | None:
 
 
 def _is_headline(sentence: Span, title: str | None) -> bool:
-    return bool(title) and sentence.start_char == 0 and sentence.text.strip() == title.strip()
+    return bool(title) and sentence.start_char == 0 and span_text(sentence).strip() == title.strip()
 
 
 def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], silent: list[TriggerHit], sentence: Span,
@@ -970,7 +970,7 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], silent: list[Trigge
         places = places or [p for p in analysis.places if p.kind == "country" and p.country == home][:1]
     if not places:
         return []
-    if sub_type in {"Arrests", "Attack"} and CRIME_WORDS.search(sentence.text):
+    if sub_type in {"Arrests", "Attack"} and CRIME_WORDS.search(span_text(sentence)):
         return []  # "arrested a man suspected of stealing copper cables": crime, not conflict
     if sub_type == TERRITORY and _takes_combatants(hit):
         return []  # "killed or captured more than 1,000 soldiers": the battle's toll, no event of its own
@@ -994,26 +994,26 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], silent: list[Trigge
                 s1 = [article.lead_group]
             st, s1, s2 = _territory(s1, s2, place.country or home)
         if (st in {OVERTAKE, REGAIN, "Headquarters or base established"} or (st == "Armed clash" and not hit.trigger.noun)) \
-                and NO_FIGHT.search(sentence.text):
+                and NO_FIGHT.search(span_text(sentence)):
             st, et = TRANSFER, "Strategic developments"
-        if et == "Riots" and st == "Violent demonstration" and not CROWD_WORDS.search(sentence.text):
+        if et == "Riots" and st == "Violent demonstration" and not CROWD_WORDS.search(span_text(sentence)):
             st, et = "Looting/property destruction", "Strategic developments"
         elif st in {"Attack", "Looting/property destruction"} and _crowd_acts(hit):
             # "A crowd beat a butcher to death", "mobs torched homes": a crowd, not an armed group.
-            st, et = ("Violent demonstration", "Riots") if PROTEST_WORDS.search(sentence.text) \
+            st, et = ("Violent demonstration", "Riots") if PROTEST_WORDS.search(span_text(sentence)) \
                 else ("Mob violence", "Riots")
-        elif st == "Looting/property destruction" and HURT.search(sentence.text) and not UNHURT.search(sentence.text):
+        elif st == "Looting/property destruction" and HURT.search(span_text(sentence)) and not UNHURT.search(span_text(sentence)):
             st, et = "Attack", "Violence against civilians"  # "set fire to houses ...; 12 people were treated for injuries"
         if et in {"Protests", "Riots"}:
-            st, et = _demonstration_type(st, et, sentence.text)
+            st, et = _demonstration_type(st, et, span_text(sentence))
             crowd = [a for a in s1 + s2 if a.inter in {5, 6, 7}]
             if st != "Mob violence" and not any(a.inter in {5, 6} for a in s1):
                 s1 = [crowd_of(place.country, rioting=et == "Riots")]
             s2 = [a for a in s2 if a not in s1 and a not in crowd] if et == "Protests" else s2
         elif et == "Violence against civilians" and s1 and s1[0].inter in {5, 7}:
-            if CROWD_WORDS.search(sentence.text) or MOB_WORDS.search(sentence.text):
+            if CROWD_WORDS.search(span_text(sentence)) or MOB_WORDS.search(span_text(sentence)):
                 st, et = "Mob violence", "Riots"  # "residents beat a man to death": a crowd, not an armed group
-            elif LONE_PERSON.search(sentence.text[:max(0, hit.start - sentence.start_char)]):
+            elif LONE_PERSON.search(span_text(sentence)[:max(0, hit.start - sentence.start_char)]):
                 continue  # "a man shot dead his neighbour during a quarrel": a crime, not political violence
             else:
                 s1 = [unidentified_group_of(place.country)]  # "seized by men in plain clothes"
@@ -1021,7 +1021,7 @@ def _events_for_hit(hit: TriggerHit, hits: list[TriggerHit], silent: list[Trigge
                 and not any(a.inter == 7 for a in s1):
             # "Gunmen stormed the town, shooting people in their homes": one side is unarmed.
             st, et = "Attack", "Violence against civilians"
-        elif st == "Armed clash" and MOB_WEAPONS.search(sentence.text) and not any(
+        elif st == "Armed clash" and MOB_WEAPONS.search(span_text(sentence)) and not any(
                 a.inter in {1, 2, 3} and not a.name.startswith("Unidentified") for a in s1 + s2):
             st, et = "Mob violence", "Riots"  # "rival supporters fought with sticks and machetes"
         if not s1 and et in {"Battles", "Explosions/Remote violence", "Violence against civilians"}:
@@ -1087,7 +1087,7 @@ def _withdrawal(sentence: Span, side1: list[Actor], side2: list[Actor], home: st
     """A withdrawal after fighting is a lost battle; without fighting, a non-violent transfer."""
     leaving = side1[:1]
     taking = [a for a in side1[1:] + side2 if a not in leaving]
-    if FIGHTING_WORDS.search(sentence.text) and not NO_FIGHT.search(sentence.text):
+    if FIGHTING_WORDS.search(span_text(sentence)) and not NO_FIGHT.search(span_text(sentence)):
         return TERRITORY, "Battles", taking, leaving
     return TRANSFER, "Strategic developments", taking or leaving, leaving if taking else []
 
@@ -1120,8 +1120,8 @@ def _record(hit: TriggerHit, sentence: Span, place: Place, sub_type: str, event_
     confidence *= {1: 1.0, 2: 0.95, 3: 0.85}[precision]
     confidence *= 1.0 if place.score >= FIRM_PLACE_SCORE else 0.85
     background = bool(published and when.day and (published - when.day) >= timedelta(days=BACKGROUND_DAYS))
-    evidence = sentence.text.strip()
-    lead = len(sentence.text) - len(sentence.text.lstrip())
+    evidence = span_text(sentence).strip()
+    lead = len(span_text(sentence)) - len(span_text(sentence).lstrip())
     return EventRecord(
         event_type=event_type, sub_event_type=sub_type,
         actor1=actor1.name if actor1 else None, actor2=actor2.name if actor2 else None,
@@ -1132,7 +1132,7 @@ def _record(hit: TriggerHit, sentence: Span, place: Place, sub_type: str, event_
         event_date=when.day, date_precision=when.precision, date_window=when.window,
         location=place.name, admin1=place.admin1, country=place.country,
         latitude=lat, longitude=lon, geo_precision=precision, geonameid=place.geonameid,
-        fatalities=_fatalities(sentence.text), confidence=round(confidence, 3),
+        fatalities=_fatalities(span_text(sentence)), confidence=round(confidence, 3),
         background=background, date_stated=when.stated,
     )
 

@@ -226,6 +226,11 @@ def _pieces(text: str, size: int) -> list[str]:
     return pieces
 
 
+def span_text(span: Span) -> str:
+    """`span.text`, sliced from the Doc's text: spaCy joins the tokens anew on every access."""
+    return text_of(span.doc)[span.start_char:span.end_char]
+
+
 def text_of(doc: Doc) -> str:
     """`doc.text`, computed once per Doc: spaCy rebuilds it from every token on each access."""
     cached = doc.user_data.get("frontlines.text")
