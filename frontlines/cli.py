@@ -4,6 +4,7 @@
     frontlines analyze PATH... --json  analyse without storing (the output contract)
     frontlines events [filters]        query stored events; table, CSV, JSON Lines or GeoJSON
     frontlines eval GOLD_DIR           accuracy against gold annotations
+    frontlines train events            fit the event model on the bundled blind corpus
 """
 
 from __future__ import annotations
@@ -55,6 +56,12 @@ TimeoutOption = Annotated[float, typer.Option(
 PublishedOption = Annotated[str | None, typer.Option(
     "--published", metavar="YYYY-MM-DD",
     help="Publication date for inputs whose metadata has none.")]
+
+
+class EventsBy(str, Enum):
+    both = "both"
+    rules = "rules"
+    model = "model"
 
 
 class OutputFormat(str, Enum):
@@ -248,19 +255,32 @@ def evaluate_command(
         "Default: the bundled ACLED snippet set.", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     details: Annotated[bool, typer.Option("--details", help="List each document's misses.")] = False,
+    events_by: Annotated[EventsBy, typer.Option(
+        "--events-by", help="What decides which sentences report events: the trained model and the "
+        "trigger lexicon together (as analysis runs), or either alone (an ablation).")] = "both",
 ) -> None:
     """Score the analysis: against gold articles (event P/R/F1, places, quote speakers), or per
     sub-event type precision and recall on a snippet set."""
     from frontlines.evaluate import bundled_snippets, evaluate, evaluate_snippets, snippet_lines, summary_lines
-    from frontlines.pipeline import analyze as run
+    from frontlines.events.learned import EventClassifier
+    from frontlines.pipeline import analyze
+
+    model = EventClassifier.load()
+    model.decision = model.decision.ablated(EventsBy(events_by).value)
+
+    def run(document: Document):
+        return analyze(document, event_model=model)
 
     gold_dir = gold or bundled_snippets()
     if gold_dir.is_file() and gold_dir.suffix == ".jsonl":
         score = evaluate_snippets(gold_dir, run)
         if as_json:
             payload = {name: {"precision": round(c.precision, 4), "recall": round(c.recall, 4),
-                              "gold": c.gold, "predicted": c.predicted}
+                              "f1": round(c.f1, 4), "gold": c.gold, "predicted": c.predicted}
                        for name, c in sorted(score.by_type.items())}
+            payload["_total"] = {"weighted_f1": round(score.weighted_f1(), 4), "macro_f1": round(score.macro_f1(), 4),
+                                 "false_events_on_negatives": score.false_alarms_on_negatives,
+                                 "negatives": score.negatives}
             sys.stdout.write(json.dumps(payload, indent=2) + "\n")
             return
         if details:
@@ -430,3 +450,32 @@ def control(
                        "read from stored articles (frontlines ingest)"))
     if estimate is not None:
         sys.stdout.write("\n" + "\n".join(area_lines(estimate)) + "\n")
+
+
+train_app = typer.Typer(help="Train frontlines' models from the corpora shipped in the package.",
+                        no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("events")
+def train_events_command(
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="The model directory to write. Default: the one the package loads.",
+        show_default=False)] = None,
+    corpus: Annotated[Path | None, typer.Option(
+        "--corpus", help="A folder holding the corpus splits named in the config. Default: the bundled "
+        "corpus (frontlines/corpus/events).", show_default=False)] = None,
+) -> None:
+    """Fit the event model on the train split of the blind corpus, choose its thresholds on dev,
+    and write the model directory (pipeline.joblib, meta.json). Deterministic; a few minutes on two cores."""
+    from frontlines.events.learned import MODEL_DIR
+    from frontlines.train_events import CORPUS_DIR, train_event_model
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    meta = train_event_model(output or MODEL_DIR, corpus_dir=corpus or CORPUS_DIR,
+                             progress=lambda message: err.print(message, highlight=False))
+    alone = meta["dev_model_alone"]
+    out.print(f"model written to {output or MODEL_DIR}: dev, model alone: weighted F1 {alone['weighted_f1']:.3f}, "
+              f"macro F1 {alone['macro_f1']:.3f}, false events on negatives {alone['false_events_on_negatives']:.3f}; "
+              f"whole events stage: {meta['dev_stage']} with {meta['decision']}",
+              highlight=False)

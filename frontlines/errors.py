@@ -17,6 +17,7 @@ never lets its errors escape `iter_documents`: each becomes an `IngestFailure` w
         └── FetchError              a URL that could not be fetched
             ├── FetchTimeout        ... within `IngestLimits.fetch_timeout`
             └── HTTPStatusError     ... because the server answered with an error status
+    └── ModelError                  the event model is missing, or was built with other libraries
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from __future__ import annotations
 
 class FrontlinesError(Exception):
     """Base of every error frontlines raises deliberately."""
+
+
+class ModelError(FrontlinesError):
+    """The event model is missing or was trained with another version of scikit-learn."""
 
 
 class IngestError(FrontlinesError):

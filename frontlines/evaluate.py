@@ -59,11 +59,11 @@ class Counts:
 
     @property
     def precision(self) -> float:
-        return _ratio(self.true_positives, self.predicted)
+        return ratio(self.true_positives, self.predicted)
 
     @property
     def recall(self) -> float:
-        return _ratio(self.true_positives, self.gold)
+        return ratio(self.true_positives, self.gold)
 
     @property
     def f1(self) -> float:
@@ -79,19 +79,19 @@ class Counts:
 
     @property
     def typed_recall(self) -> float:
-        return _ratio(self.typed_true_positives, self.gold)
+        return ratio(self.typed_true_positives, self.gold)
 
     @property
     def place_accuracy(self) -> float:
-        return _ratio(self.places_found, self.places)
+        return ratio(self.places_found, self.places)
 
     @property
     def speaker_recall(self) -> float:
-        return _ratio(self.speakers_found, self.quotes)
+        return ratio(self.speakers_found, self.quotes)
 
     @property
     def day_date_accuracy(self) -> float:
-        return _ratio(self.day_dated_exactly, self.day_events)
+        return ratio(self.day_dated_exactly, self.day_events)
 
     def as_dict(self) -> dict[str, float | int]:
         return {
@@ -105,12 +105,12 @@ class Counts:
         }
 
 
-def _ratio(part: int, whole: int) -> float:
+def ratio(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
 def _share_right(judged: list[tuple[float, bool]]) -> float:
-    return _ratio(sum(ok for _, ok in judged), len(judged))
+    return ratio(sum(ok for _, ok in judged), len(judged))
 
 
 @dataclass(slots=True)
@@ -335,11 +335,15 @@ class TypeCounts:
 
     @property
     def precision(self) -> float:
-        return _ratio(self.true_positives, self.predicted)
+        return ratio(self.true_positives, self.predicted)
 
     @property
     def recall(self) -> float:
-        return _ratio(self.true_positives, self.gold)
+        return ratio(self.true_positives, self.gold)
+
+    @property
+    def f1(self) -> float:
+        return ratio(2 * self.true_positives, self.predicted + self.gold)
 
 
 @dataclass(slots=True)
@@ -360,6 +364,15 @@ class SnippetScore:
             out.gold += c.gold
         return out
 
+    def weighted_f1(self) -> float:
+        """Per sub-event type F1, weighted by the type's gold events (the snippet benchmarks' measure)."""
+        gold = sum(c.gold for c in self.by_type.values())
+        return ratio(sum(c.f1 * c.gold for c in self.by_type.values()), gold)
+
+    def macro_f1(self) -> float:
+        labelled = [c for c in self.by_type.values() if c.gold]
+        return ratio(sum(c.f1 for c in labelled), len(labelled))
+
 
 def bundled_snippets() -> Path:
     from importlib import resources
@@ -368,54 +381,59 @@ def bundled_snippets() -> Path:
 
 
 def evaluate_snippets(path: Path, analyze: Callable[[Document], Analysis]) -> SnippetScore:
-    """Per sub-event type precision and recall on short labelled snippets.
-
-    A predicted event counts when its sub-event type matches a labelled event of the snippet
-    (one to one); its date is checked separately, so that typing and dating are read apart.
-    Snippets flagged `background` are history: an event predicted there must be marked background.
-    """
-    by_type: dict[str, TypeCounts] = {}
-    score = SnippetScore(by_type, 0, 0, 0, 0, 0)
+    """Per sub-event type precision and recall on short labelled snippets (see `score_snippet`)."""
+    score = SnippetScore({}, 0, 0, 0, 0, 0)
     for line in path.read_text("utf-8").splitlines():
         if not line.strip():
             continue
         item = json.loads(line)
         published = date.fromisoformat(item["published"]) if item.get("published") else None
         document = Document(id=item["id"], text=item["text"], published=published, language="en")
-        predicted = [e for e in analyze(document).events
-                     if not (item.get("background") and e.background)]
-        golds = item.get("events", [])
-        score.snippets += 1
-        if not golds:
-            score.negatives += 1
-            score.false_alarms_on_negatives += bool(predicted)
-        unmatched = list(predicted)
-        for g in golds:
-            counts = by_type.setdefault(g["sub_event_type"], TypeCounts())
-            counts.gold += 1
-            hit = next((p for p in unmatched if p.sub_event_type == g["sub_event_type"]), None)
-            if hit is None:
-                score.misses.append(f"{item['id']}: missed {g['sub_event_type']}, got "
-                                    f"{[p.sub_event_type for p in predicted]}")
-                continue
-            unmatched.remove(hit)
-            counts.true_positives += 1
-            counts.predicted += 1
-            if g.get("date"):
-                score.dated_events += 1
-                score.dated_exactly += hit.event_date is not None and hit.event_date.isoformat() == g["date"]
-        for p in unmatched:
-            by_type.setdefault(p.sub_event_type, TypeCounts()).predicted += 1
-            score.misses.append(f"{item['id']}: extra {p.sub_event_type} at {p.location}")
+        score_snippet(score, item, analyze(document).events)
     return score
 
 
+def score_snippet(score: SnippetScore, item: dict, events: Sequence[EventRecord]) -> None:
+    """Add one snippet's predicted events to `score`.
+
+    A predicted event counts when its sub-event type matches a labelled event of the snippet
+    (one to one); its date is checked separately, so that typing and dating are read apart.
+    Snippets flagged `background` are history: an event predicted there must be marked background.
+    """
+    by_type = score.by_type
+    predicted = [e for e in events if not (item.get("background") and e.background)]
+    golds = item.get("events", [])
+    score.snippets += 1
+    if not golds:
+        score.negatives += 1
+        score.false_alarms_on_negatives += bool(predicted)
+    unmatched = list(predicted)
+    for g in golds:
+        counts = by_type.setdefault(g["sub_event_type"], TypeCounts())
+        counts.gold += 1
+        hit = next((p for p in unmatched if p.sub_event_type == g["sub_event_type"]), None)
+        if hit is None:
+            score.misses.append(f"{item['id']}: missed {g['sub_event_type']}, got "
+                                f"{[str(p.sub_event_type) for p in predicted]}")
+            continue
+        unmatched.remove(hit)
+        counts.true_positives += 1
+        counts.predicted += 1
+        if g.get("date"):
+            score.dated_events += 1
+            score.dated_exactly += hit.event_date is not None and hit.event_date.isoformat() == g["date"]
+    for p in unmatched:
+        by_type.setdefault(p.sub_event_type, TypeCounts()).predicted += 1
+        score.misses.append(f"{item['id']}: extra {p.sub_event_type} at {p.location}")
+
+
 def snippet_lines(score: SnippetScore) -> Iterable[str]:
-    yield f"{'sub-event type':42} {'P':>6} {'R':>6} {'gold':>5} {'pred':>5}"
+    yield f"{'sub-event type':42} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'pred':>5}"
     for name in sorted(score.by_type):
         c = score.by_type[name]
-        yield f"{name:42} {c.precision:6.2f} {c.recall:6.2f} {c.gold:5d} {c.predicted:5d}"
+        yield f"{name:42} {c.precision:6.2f} {c.recall:6.2f} {c.f1:6.2f} {c.gold:5d} {c.predicted:5d}"
     total = score.total()
-    yield (f"snippets: {score.snippets}, micro precision {total.precision:.3f} recall {total.recall:.3f}; "
+    yield (f"snippets: {score.snippets}, micro precision {total.precision:.3f} recall {total.recall:.3f}, "
+           f"weighted F1 {score.weighted_f1():.3f}, macro F1 {score.macro_f1():.3f}; "
            f"negatives with a false event {score.false_alarms_on_negatives}/{score.negatives}; "
            f"matched events dated exactly {score.dated_exactly}/{score.dated_events}")

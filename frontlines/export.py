@@ -9,6 +9,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any, TextIO
 
+from frontlines.acled import EventType, Inter, SubEventType, interaction
 from frontlines.gazetteer import country_table
 from frontlines.models import Analysis, EventRecord
 from frontlines.store.base import StoredEvent
@@ -22,16 +23,6 @@ ACLED_COLUMNS = (
     "fatalities", "tags", "timestamp",
 )
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3, "unknown": 3}
-DISORDER_TYPE = {
-    "Battles": "Political violence", "Explosions/Remote violence": "Political violence",
-    "Violence against civilians": "Political violence", "Riots": "Demonstrations",
-    "Protests": "Demonstrations", "Strategic developments": "Strategic developments",
-}
-# Sub-event types whose disorder type differs from their event type's.
-DISORDER_TYPE_BY_SUB_TYPE = {
-    "Mob violence": "Political violence",
-    "Excessive force against protesters": "Political violence; Demonstrations",
-}
 CONTRACT_EVENT_FIELDS = (
     "event_date", "date_precision", "event_type", "sub_event_type", "actor1", "actor2", "location",
     "admin1", "country", "latitude", "longitude", "geo_precision", "geonameid", "fatalities",
@@ -68,20 +59,19 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
 
 def acled_row(stored: StoredEvent) -> dict[str, Any]:
     e = stored.event
-    inters = sorted(i for i in (e.inter1, e.inter2) if i is not None)
-    interaction = int(f"{inters[0]}{inters[1]}") if len(inters) == 2 else (inters[0] * 10 if inters else None)
-    targets_civilians = e.event_type == "Violence against civilians" or e.inter2 == 7
+    sub_type = SubEventType(e.sub_event_type)
+    targets_civilians = sub_type.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS or e.inter2 == Inter.CIVILIANS
     # ACLED names the country and numbers it by ISO 3166 numeric code.
     country = country_table().get(e.country or "", {})
     return {
         "event_id_cnty": f"{country.get('iso3', 'XXX')}{stored.id}", "event_date": _iso(e.event_date),
         "year": e.event_date.year if e.event_date else None,
         "time_precision": TIME_PRECISION[e.date_precision],
-        "disorder_type": DISORDER_TYPE_BY_SUB_TYPE.get(e.sub_event_type, DISORDER_TYPE.get(e.event_type)),
+        "disorder_type": str(sub_type.disorder_type),
         "event_type": e.event_type,
         "sub_event_type": e.sub_event_type, "actor1": e.actor1, "assoc_actor_1": e.assoc_actor_1,
         "inter1": e.inter1, "actor2": e.actor2, "assoc_actor_2": e.assoc_actor_2, "inter2": e.inter2,
-        "interaction": interaction,
+        "interaction": interaction(e.inter1, e.inter2),
         "civilian_targeting": "Civilian targeting" if targets_civilians else None,
         "iso": country.get("isonumeric"), "region": None, "country": country.get("name", e.country),
         "admin1": e.admin1, "admin2": None,

@@ -466,6 +466,13 @@ def _region_capital(region_name: str, members: list[dict]) -> dict:
     return max(namesakes or members, key=lambda c: c["population"])
 
 
+@lru_cache(maxsize=1)
+def country_centres() -> dict[str, tuple[float, float]]:
+    """Each country's conventional centre, by ISO alpha-2 code: where an event known only to its
+    country is coded."""
+    return _read_country_centres()
+
+
 def _read_country_centres() -> dict[str, tuple[float, float]]:
     """Conventional geographic centres: the middle of a country's towns is not its middle."""
     path = _package_file("frontlines", "data/country_centroids.tsv")

@@ -148,6 +148,9 @@ class EventRecord:
     # False when the date is neither stated with the event nor in the sentence just before it but
     # borrowed from further away or from the publication date (used within one analysis; not stored).
     date_stated: bool = True
+    # False when no place of the event's clause resolved and it is coded near the sentence's place
+    # or at the country (used within one analysis; not stored).
+    place_stated: bool = True
 
 
 @dataclass(slots=True)

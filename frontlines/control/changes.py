@@ -18,16 +18,16 @@ import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from frontlines.acled import SubEventType
 from frontlines.control.model import ChangeKind, ControlChange, Level, PlaceKey, holder_side
 from frontlines.models import DatePrecision, EventRecord
 from frontlines.store.base import EventQuery, Store, StoredEvent
 
-OVERTAKE = "Non-state actor overtakes territory"
-REGAIN = "Government regains territory"
-TRANSFER = "Non-violent transfer of territory"
-AGREEMENT = "Agreement"
 TERRITORY_KINDS: dict[str, ChangeKind] = {
-    OVERTAKE: "takeover", REGAIN: "regain", TRANSFER: "transfer", AGREEMENT: "agreement",
+    SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY: "takeover",
+    SubEventType.GOVERNMENT_REGAINS_TERRITORY: "regain",
+    SubEventType.NON_VIOLENT_TRANSFER_OF_TERRITORY: "transfer",
+    SubEventType.AGREEMENT: "agreement",
 }
 HANDOVER = re.compile(r"\b(?:hand(?:s|ed|ing)?[\s-]+over|handover|handed\b[^.;]{0,80}?\bto\b)", re.I)
 RECIPIENT = re.compile(r"\bto\s+(?:the\s+)?([^,.;:()]{2,80})")
