@@ -44,7 +44,6 @@ from frontlines.events.learned import (
     Decision,
     EventClassifier,
     model_input,
-    no_triggers,
     sentence_part,
     trigger_part,
 )
@@ -93,17 +92,18 @@ def labelled_sentences(snippets: Sequence[dict]) -> list[list[Sentence]]:
 
 def build_pipeline(config: dict) -> Pipeline:
     features, classifier = config["features"], config["classifier"]
+    parts = [
+        ("words", TfidfVectorizer(preprocessor=sentence_part, ngram_range=tuple(features["word_ngrams"]),
+                                  min_df=features["word_min_df"], sublinear_tf=True)),
+        ("chars", TfidfVectorizer(preprocessor=sentence_part, analyzer="char_wb",
+                                  ngram_range=tuple(features["char_ngrams"]), min_df=features["char_min_df"],
+                                  max_features=features["char_max_features"], sublinear_tf=True,
+                                  dtype=np.float32)),
+    ]
+    if features["triggers"]:
+        parts.append(("triggers", CountVectorizer(analyzer=trigger_part, binary=True)))
     return Pipeline([
-        ("features", FeatureUnion([
-            ("words", TfidfVectorizer(preprocessor=sentence_part, ngram_range=tuple(features["word_ngrams"]),
-                                      min_df=features["word_min_df"], sublinear_tf=True)),
-            ("chars", TfidfVectorizer(preprocessor=sentence_part, analyzer="char_wb",
-                                      ngram_range=tuple(features["char_ngrams"]), min_df=features["char_min_df"],
-                                      max_features=features["char_max_features"], sublinear_tf=True,
-                                      dtype=np.float32)),
-            ("triggers", CountVectorizer(analyzer=trigger_part if features["triggers"] else no_triggers,
-                                         binary=True)),
-        ])),
+        ("features", FeatureUnion(parts)),
         ("classify", OneVsRestClassifier(LogisticRegression(
             C=classifier["C"], class_weight=classifier["class_weight"], solver="liblinear",
             random_state=classifier["seed"]))),

@@ -57,7 +57,7 @@ def model_input(sentence: str, trigger_types: Iterable[str]) -> str:
     return sentence + FEATURE_SEPARATOR + " ".join(sorted({t.replace(" ", "_") for t in trigger_types}))
 
 
-# The three functions below are named in the pickled pipeline: keep their names and module.
+# The two functions below are named in the pickled pipeline: keep their names and module.
 def sentence_part(item: str) -> str:
     return item.split(FEATURE_SEPARATOR, 1)[0].lower()
 
@@ -65,11 +65,6 @@ def sentence_part(item: str) -> str:
 def trigger_part(item: str) -> list[str]:
     _, _, triggers = item.partition(FEATURE_SEPARATOR)
     return triggers.split()
-
-
-def no_triggers(item: str) -> list[str]:
-    """The analyzer of a model trained without the lexicon's hits: no trigger features."""
-    return []
 
 
 class EventClassifier:
