@@ -380,16 +380,22 @@ def bundled_snippets() -> Path:
     return Path(str(resources.files("frontlines").joinpath("eval_sets/acled_snippets.jsonl")))
 
 
+def read_snippets(path: Path) -> list[dict]:
+    """A snippet set: one labelled snippet per JSON line."""
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def snippet_document(item: dict) -> Document:
+    """A snippet as a document, published on its story's date."""
+    published = date.fromisoformat(item["published"]) if item.get("published") else None
+    return Document(id=item["id"], text=item["text"], published=published, language="en")
+
+
 def evaluate_snippets(path: Path, analyze: Callable[[Document], Analysis]) -> SnippetScore:
     """Per sub-event type precision and recall on short labelled snippets (see `score_snippet`)."""
     score = SnippetScore({}, 0, 0, 0, 0, 0)
-    for line in path.read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        item = json.loads(line)
-        published = date.fromisoformat(item["published"]) if item.get("published") else None
-        document = Document(id=item["id"], text=item["text"], published=published, language="en")
-        score_snippet(score, item, analyze(document).events)
+    for item in read_snippets(path):
+        score_snippet(score, item, analyze(snippet_document(item)).events)
     return score
 
 

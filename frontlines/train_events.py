@@ -19,7 +19,6 @@ import logging
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
 from importlib import resources
 from importlib.metadata import version
 from pathlib import Path
@@ -34,7 +33,8 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from frontlines.evaluate import (
-    Counts, SnippetScore, ratio, find_gold, load_gold_document, score_events, score_snippet,
+    Counts, SnippetScore, find_gold, load_gold_document, ratio, read_snippets, score_events, score_snippet,
+    snippet_document,
 )
 from frontlines.events.coding import extract_events, find_triggers
 from frontlines.events.learned import (
@@ -47,7 +47,7 @@ from frontlines.events.learned import (
     sentence_part,
     trigger_part,
 )
-from frontlines.models import Analysis, Document
+from frontlines.models import Analysis
 from frontlines.nlp import parse_many, span_text
 from frontlines.pipeline import analyze_batch
 
@@ -64,10 +64,6 @@ class Sentence:
 
     input: str
     labels: frozenset[str]
-
-
-def read_snippets(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
 def labelled_sentences(snippets: Sequence[dict]) -> list[list[Sentence]]:
@@ -155,12 +151,6 @@ def classification_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict
     }
 
 
-def snippet_documents(snippets: Sequence[dict]) -> list[Document]:
-    return [Document(id=s["id"], text=s["text"], language="en",
-                     published=date.fromisoformat(s["published"]) if s.get("published") else None)
-            for s in snippets]
-
-
 def stage_score(snippets: Sequence[dict], analyses: Sequence[Analysis], classifier: EventClassifier) -> SnippetScore:
     """The whole events stage on already parsed snippets, scored as `frontlines eval` scores them."""
     score = SnippetScore({}, 0, 0, 0, 0, 0)
@@ -189,7 +179,7 @@ class DevSet:
 def read_dev_set(snippets: Sequence[dict], article_dirs: Sequence[Path], classifier: EventClassifier) -> DevSet:
     gold_files = [g for folder in article_dirs for g in find_gold(folder)]
     articles = analyze_batch([load_gold_document(g) for g in gold_files], event_model=classifier)
-    return DevSet(list(snippets), analyze_batch(snippet_documents(snippets), event_model=classifier),
+    return DevSet(list(snippets), analyze_batch([snippet_document(s) for s in snippets], event_model=classifier),
                   [(g.gold, a) for g, a in zip(gold_files, articles)])
 
 

@@ -81,7 +81,8 @@ def prepare(corpus_dir: Path, work_dir: Path) -> Path:
     out = work_dir / "sentences.json"
     if out.exists():
         return out
-    from frontlines.train_events import labelled_sentences, read_snippets
+    from frontlines.evaluate import read_snippets
+    from frontlines.train_events import labelled_sentences
     data = {}
     for split in ("train", "dev"):
         groups = labelled_sentences(read_snippets(corpus_dir / f"{split}.jsonl"))
@@ -473,7 +474,8 @@ def spacy_import_cost(python: str) -> dict:
 def score(corpus_dir: Path, work_dir: Path, variant: str, rules: str) -> dict:
     import itertools
     import numpy as np
-    from frontlines.train_events import classification_scores, read_snippets, snippet_labels
+    from frontlines.evaluate import read_snippets
+    from frontlines.train_events import classification_scores, snippet_labels
     snippets = read_snippets(corpus_dir / "dev.jsonl")
     _, dev = _load_sentences(work_dir)
     flat = np.load(work_dir / f"{variant}-{rules}" / "dev_probabilities.npy")
