@@ -479,3 +479,84 @@ def train_events_command(
               f"macro F1 {alone['macro_f1']:.3f}, false events on negatives {alone['false_events_on_negatives']:.3f}; "
               f"whole events stage: {meta['dev_stage']} with {meta['decision']}",
               highlight=False)
+
+
+gazetteer_app = typer.Typer(help="The place gazetteer: import GeoNames dumps, see what it holds.",
+                            no_args_is_help=True)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+@gazetteer_app.command("import")
+def gazetteer_import(
+    files: Annotated[list[Path], typer.Argument(
+        help="GeoNames dumps as downloaded, zipped or not: allCountries, a country file (SY.zip), "
+        "cities500/1000/5000/15000, alternateNamesV2, admin1CodesASCII.txt, admin2Codes.txt, hierarchy.")],
+    into: Annotated[Path | None, typer.Option(
+        "--into", help="The import file to write. Default: geonames-import.sqlite in the data folder, "
+        "which analysis then uses.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Read again files already imported to their end.")] = False,
+) -> None:
+    """Import GeoNames dumps into the gazetteer analysis uses. Streams in bounded memory; an
+    interrupted import resumes where it stopped when run again."""
+    from rich.progress import BarColumn, DownloadColumn, TransferSpeedColumn
+
+    from frontlines.gazetteer import default_gazetteer, imported_index_path
+    from frontlines.gazetteer.geonames import DumpFile, GeoNamesImportError, import_files
+
+    target = into or imported_index_path()
+    bars: dict[str, object] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), TimeElapsedColumn(), console=err, transient=True) as progress:
+        def advance(table: DumpFile, n_bytes: int) -> None:
+            if table.name not in bars:
+                bars[table.name] = progress.add_task(table.name, total=table.size)
+            progress.advance(bars[table.name], n_bytes)
+
+        try:
+            results = import_files(files, target, region_names=default_gazetteer().region_names(),
+                                   progress=advance, force=force)
+        except (GeoNamesImportError, OSError) as exc:
+            err.print(Text(f"error: {exc}"))
+            raise typer.Exit(2) from exc
+    for result in results:
+        if result.skipped:
+            how = "already imported (--force to read it again)"
+        else:
+            resumed = f", resumed at line {result.resumed_at:,}" if result.resumed_at else ""
+            how = f"{result.lines_read:,} lines read{resumed}"
+        out.print(f"{result.name} ({result.kind.value}): {how}; {result.rows_kept:,} rows kept",
+                  highlight=False)
+    out.print(f"gazetteer import: {target}", highlight=False)
+
+
+@gazetteer_app.command("status")
+def gazetteer_status(
+    into: Annotated[Path | None, typer.Option(
+        "--into", help="The import file to describe. Default: the one analysis uses.",
+        show_default=False)] = None,
+) -> None:
+    """What the gazetteer holds: the bundled sources, the files imported, places per country."""
+    from frontlines.gazetteer import bundled_index_path, imported_index_path
+    from frontlines.gazetteer.geonames import import_status
+
+    out.print(f"bundled: cities500, first- and second-level divisions, the team's supplement "
+              f"({bundled_index_path()})", highlight=False)
+    status = import_status(into or imported_index_path())
+    if status is None:
+        out.print("imported: nothing (frontlines gazetteer import FILE... adds GeoNames dumps)")
+        return
+    out.print(f"imported: {status.path} ({status.size_bytes / 1e6:,.1f} MB; {status.names:,} names, "
+              f"{status.admin_names:,} division names, {status.hierarchy_links:,} hierarchy links)",
+              highlight=False)
+    sources = Table("source", "kind", "lines", "rows kept", "complete", "updated")
+    for src in status.sources:
+        sources.add_row(src["name"], src["kind"], f"{src['lines_done']:,}", f"{src['rows_kept']:,}",
+                        "yes" if src["complete"] else "no (run the import again to resume)",
+                        src["updated"])
+    out.print(sources)
+    kinds = sorted({k for counts in status.places_by_country.values() for k in counts})
+    countries = Table("country", "places", *kinds)
+    for country, counts in sorted(status.places_by_country.items(),
+                                  key=lambda item: -sum(item[1].values())):
+        countries.add_row(country, f"{sum(counts.values()):,}", *(f"{counts.get(k, 0):,}" for k in kinds))
+    out.print(countries)

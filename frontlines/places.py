@@ -84,6 +84,14 @@ north south east west northern southern eastern western central upper lower new 
 santa mount lake fort port great little greater
 """.split())
 UNKNOWN_TOWN_POPULATION = 5_000
+# A village or quarter from a GeoNames import, where GeoNames gives no population, ranks like one
+# of a few hundred people: it needs the article's country to win, as a cities500 town does not.
+UNKNOWN_VILLAGE_POPULATION = 300
+VILLAGE_KINDS = frozenset({"village", "neighbourhood"})
+# Landmarks a GeoNames import adds (hills, roads, dams ...) are named far less often than the
+# towns sharing their names: they win with a cue or the article's country, not alone.
+LANDMARK_KINDS = frozenset({"hill", "mountain", "pass", "road", "dam", "bridge", "prison"})
+LANDMARK_PRIOR = 1.5
 # How far a neighbourhood named as part of a town ("Imphal's Khurai") may lie from it.
 PART_OF_TOWN_KM = 40
 # A second-level division named without its feature word ranks with a town of ~4,000 people.
@@ -613,8 +621,11 @@ def _kind_prior(cand: Candidate, span: NameSpan) -> float:
         # A place the team added to the supplement on purpose ("Middle East", a camp, a town
         # GeoNames lacks): it outranks GeoNames' hamlets that happen to share its name.
         return 3.5 if cand.kind == "region" else 2.5
+    if cand.kind in LANDMARK_KINDS:
+        return LANDMARK_PRIOR
     # cities500 lists a place with population 0 when GeoNames has no figure for a real town.
-    population = cand.population or UNKNOWN_TOWN_POPULATION
+    population = cand.population or (
+        UNKNOWN_VILLAGE_POPULATION if cand.kind in VILLAGE_KINDS else UNKNOWN_TOWN_POPULATION)
     return (math.log10(population + 10) / 2 + (0.5 if span.city_cue else 0.0)
             + (CAPITAL_BONUS if cand.capital else 0.0))
 

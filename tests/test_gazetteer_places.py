@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from frontlines.actors import countries_of_named_actors
-from frontlines.gazetteer import _INDEXES, _SCHEMA, Candidate, Gazetteer, default_gazetteer, haversine_km
+from frontlines.gazetteer import Candidate, Gazetteer, default_gazetteer, haversine_km
+from frontlines.gazetteer.index import INDEXES, SCHEMA
 from frontlines.ingest import iter_documents
 from frontlines.models import Document, Place
 from frontlines.nlp import parse
@@ -123,7 +124,7 @@ def _tiny_index(path: Path, names_in_row_order: list[str]) -> Gazetteer:
     Columns of `names` beyond key, skeleton and place_id (flags the build adds) are filled with 0.
     """
     db = sqlite3.connect(path)
-    db.executescript(_SCHEMA)
+    db.executescript(SCHEMA)
     db.execute("INSERT INTO places (id, geonameid, name, kind, country, admin1_code, admin1, latitude, "
                "longitude, population) VALUES (1, 163345, 'Tall Rif‘at', 'town', 'SY', '09', "
                "'Aleppo', 36.4723, 37.0947, 25658)")
@@ -132,7 +133,7 @@ def _tiny_index(path: Path, names_in_row_order: list[str]) -> Gazetteer:
         values = {"key": name_key(name), "skeleton": skeleton_key(name), "place_id": 1}
         db.execute(f"INSERT INTO names ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                    [values.get(column, 0) for column in columns])
-    db.executescript(_INDEXES)
+    db.executescript(INDEXES)
     db.commit()
     db.close()
     return Gazetteer(path)
