@@ -49,7 +49,8 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
         "events": [event_json(e) for e in analysis.events],
         "places": [{"mention": p.mention, "start": p.start, "end": p.end, "name": p.name,
                     "kind": p.kind, "country": p.country, "admin1": p.admin1,
-                    "latitude": p.latitude, "longitude": p.longitude, "geonameid": p.geonameid}
+                    "latitude": p.latitude, "longitude": p.longitude, "geonameid": p.geonameid,
+                    **({"located_at": p.located_at} if p.located_at else {})}
                    for p in analysis.places],
         "quotes": [asdict(q) for q in analysis.quotes],
         "figures": [{"quantity": f.quantity, "unit": f.unit, "qualifier": f.qualifier,

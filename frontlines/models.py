@@ -93,6 +93,10 @@ class Place:
     # The text describes a place near or part of this one ("Idlib's countryside", "north of X").
     vicinity: bool = False
     score: float = 0.0
+    # When the coordinates are not the place's own: the place they belong to. A village a national
+    # gazetteer knows without a point sits at its district ("Mudiyah district"); a village no
+    # gazetteer knows (no `name`) sits at the town the text ties it to ("Al Atārib").
+    located_at: str | None = None
 
     @property
     def resolved(self) -> bool:

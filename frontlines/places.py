@@ -69,6 +69,14 @@ LEADING_NON_NAMES = frozenset({"the", "in", "on", "at", "from", "to", "by"})
 # they are not titles.
 TITLES = frozenset({"mr", "mrs", "ms", "dr", "gen", "lt", "col", "capt", "sgt", "rev", "sen", "rep",
                     "gov", "maj", "prof"})
+# Ranks and offices written before a person's name ("Lieutenant General Igor Kirillov", "President
+# Putin"): the name after them is a person's, and so is its last word met alone later.
+PERSON_TITLES = ("general", "lieutenant", "colonel", "brigadier", "sergeant", "captain", "commander",
+                 "president", "minister", "governor", "mayor", "senator", "ambassador", "sheikh",
+                 "imam", "emir", "prince", "king", "queen", "pope", "chancellor", "spokesman",
+                 "spokeswoman", "spokesperson", "envoy", "premier")
+_TITLED_NAME_RE = re.compile(
+    rf"\b(?:(?i:{'|'.join(PERSON_TITLES)})\s+)+((?:[A-Z][\w’'-]+\s+){{0,2}}[A-Z][\w’'-]+)")
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # NER labels that make a capitalised run unlikely, but not impossible, to be a place.
 NOT_PLACE_LABELS = frozenset({"PERSON", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
@@ -104,6 +112,11 @@ CAPITAL_BONUS = 0.5
 REGION_UNDER_CITY_CUE = 2.0
 DOMINANT_RATIO = 20
 NEARBY_KM = 150
+# A place the text ties to another ("X, south of Y") lies within reach of it.
+TIE_KM = 100
+TIE_BONUS = 2.0
+FAR_FROM_ARTICLE_KM = 500
+FAR_FROM_ARTICLE_PENALTY = 1.5
 NEARBY_BONUS = 0.75
 NEARBY_BONUS_CAP = 2.25
 # GeoNames' alternate names include historical and mistaken ones ("Mansfield" for Carnegie, PA).
@@ -167,6 +180,30 @@ _ADJECTIVAL_AFTER = re.compile(r"^-(?:backed|based|led|linked|allied|aligned|aff
 LIST_SEPARATOR = re.compile(r"^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _CONTAINER_BETWEEN = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:(?:province|state|region)\s+of\s+)?)$",
                                 re.I)
+
+# "the village of X south of Y", "X, a village near Y", "X, 10 km east of Y", "X in the western
+# countryside of Y", "X on the outskirts of Y": what lies between an unknown place and the town the
+# text ties it to.
+_TIED_TO = re.compile(
+    r"^(?:\s*,)?\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:towns?|villages?|city|hamlets?|localit(?:y|ies)|"
+    r"settlements?|area)\s+)?(?:(?:just|some|about|around|roughly|located|situated|lying)\s+)*"
+    r"(?:(?:\d+(?:\.\d+)?|a few|several)\s*(?:km|kilometres|kilometers|miles)\s+(?:to\s+the\s+)?)?"
+    r"(?:(?:(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of)|near|"
+    r"outside|close\s+to|next\s+to|on\s+the\s+(?:outskirts|edge)\s+of|"
+    r"in\s+(?:the\s+)?(?:(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+|rural\s+)?"
+    r"(?:countryside|outskirts|suburbs|environs|vicinity|district)\s+of|"
+    r"in(?=\s+\S+(?:['’]s)?\s+(?:(?:\w+ern)\s+)?(?:countryside|outskirts|suburbs|environs)))"
+    r"\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
+_BEFORE_NEXT_NAME = re.compile(r"^(.{1,80}?)(?=[A-Z])", re.S)
+_DIRECTION_WORDS = re.compile(
+    r"\b(?:(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|countryside|"
+    r"outskirts|km|kilometres|kilometers|miles)\b", re.I)
+_MEASURED_TIE_WORDS = re.compile(r"\b(?:km|kilometres|kilometers|miles|countryside|outskirts)\b", re.I)
+# Kinds a place can be tied to by their own point; a region lends its capital's ("the countryside
+# of Aleppo"), and one without a capital ties nothing (an unknown village "in Idlib province" is
+# located by the events stage at the province, with its precision).
+_TIE_KINDS = frozenset({"city", "town", "village", "district", "county", "neighbourhood", "camp",
+                        "military base", "airport"})
 
 
 @lru_cache(maxsize=1)
@@ -402,7 +439,21 @@ def _is_unknown_place(span: NameSpan, doc: Doc, taken: bytearray) -> bool:
         return False  # "a TNLA-held town" names who holds it, not the town
     text = text_of(doc)
     before, after = text[max(0, span.start - 40):span.start], text[span.end:span.end + 60]
-    return bool(_CITY_BEFORE.search(before) or _CITY_AFTER.match(after) or _TOWN_APPOSITION.match(after))
+    return bool(_CITY_BEFORE.search(before) or _CITY_AFTER.match(after) or _TOWN_APPOSITION.match(after)
+                or _tied_by_direction(span, doc))
+
+
+def _tied_by_direction(span: NameSpan, doc: Doc) -> bool:
+    """"Umm Jurf in the western countryside of Aleppo", "Zemlyanka, 12 km north of Pokrovsk": only
+    a place lies north of, or in the countryside of, another; a person or a group does not."""
+    lead = _BEFORE_NEXT_NAME.match(text_of(doc)[span.end:span.end + 80])
+    if not (lead and _TIED_TO.match(lead.group(1)) and _DIRECTION_WORDS.search(lead.group(1))):
+        return False
+    label = _label_at(doc, span.start, span.end)
+    # NER calls many Arabic village names persons; "12 km north of" or "the countryside of" still
+    # says place, where a bare "north of" after a name may be where a person stood.
+    return label not in NOT_PLACE_LABELS | {"ORG", "NORP"} or (
+        label == "PERSON" and bool(_MEASURED_TIE_WORDS.search(lead.group(1))))
 
 
 def _is_plausible(span: NameSpan, doc: Doc) -> bool:
@@ -523,6 +574,10 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
     # "Lt Gen Igor Kirillov ... Kirillov said": a person's name, met again alone, is still a person.
     person_words = {ent.text.split()[-1] for ent in ents_of(doc) if ent.label_ == "PERSON" and len(ent) > 1
                     and not any(s.start <= ent.start_char and ent.end_char <= s.end for s in chosen)}
+    titled = [m.span(1) for m in _TITLED_NAME_RE.finditer(text)]
+    person_words |= {text[start:end].split()[-1] for start, end in titled}
+    chosen = [s for s in chosen if not _inside(s.start, s.end, titled)
+              or any(c.kind in SELF_EVIDENT_KINDS for c in s.candidates)]
     chosen = [s for s in chosen if " " in s.text or s.text not in person_words
               or any(c.kind in SELF_EVIDENT_KINDS for c in s.candidates)
               or _followed_by_container(s, chosen, text)]
@@ -559,24 +614,36 @@ class DocumentContext:
     neighbours: set[str]
     regions: Counter[tuple[str, str]]
     containers: dict[int, NameSpan]  # span start -> the span named as its container ("X in Y")
+    # span start -> the place the text ties it to ("X, south of Y", "X in the countryside of Y")
+    ties: dict[int, NameSpan] = field(default_factory=dict)
     settled: dict[str, Counter[str]] = field(default_factory=dict)  # name key -> countries
+    # Where the places the first pass settled on lie, each with its name key.
+    settled_points: list[tuple[str, float, float]] = field(default_factory=list)
 
     def settle(self, name: str, code: str) -> None:
         self.countries[code] += 1
         self.settled.setdefault(name_key(name), Counter())[code] += 1
 
+    def settle_point(self, name: str, cand: Candidate) -> None:
+        if cand.kind not in SELF_EVIDENT_KINDS:
+            self.settled_points.append((name_key(name), cand.latitude, cand.longitude))
+
     def without(self, name: str) -> DocumentContext:
-        """The context without what the first pass settled for `name` itself."""
+        """The context without what `name` itself contributed: the one country its candidates lie
+        in, and what the first pass settled for it. A name is no evidence for itself while anything
+        else in the article says where it is."""
         own = self.settled.get(name_key(name))
-        if not own:
-            return self
-        return DocumentContext(self.countries - own, self.neighbours, self.regions,
-                               self.containers)
+        rest = self.countries - own if own else None
+        if not rest:
+            return self  # nothing else says where the article is: a lone name vouches for itself
+        return DocumentContext(rest, self.neighbours, self.regions,
+                               self.containers, self.ties, settled_points=self.settled_points)
 
 
 def _document_context(doc: Doc, spans: list[NameSpan], actor_countries: Counter[str]) -> DocumentContext:
     countries: Counter[str] = Counter()
     regions: Counter[tuple[str, str]] = Counter()
+    own: dict[str, Counter[str]] = {}
     countries.update(demonym_countries(text_of(doc)))
     countries.update(actor_countries)
     for span in spans:
@@ -585,18 +652,24 @@ def _document_context(doc: Doc, spans: list[NameSpan], actor_countries: Counter[
         if "country" in kinds:
             countries.update(c.country for c in span.candidates if c.kind == "country")
         elif len(codes) == 1 and span.whole_run and span.ner_label not in NOT_PLACE_LABELS:
-            countries[codes.pop()] += 1
+            # Evidence for the other names, not for this one (`DocumentContext.without`).
+            code = codes.pop()
+            countries[code] += 1
+            own.setdefault(name_key(span.text), Counter())[code] += 1
         for cand in span.candidates:
             if cand.kind == "region" and (span.region_cue or len(span.candidates) <= 2):
                 regions[(cand.country, cand.admin1_code)] += 1
-    containers = {}
+    containers, ties = {}, {}
     for inner, outer in zip(spans, spans[1:]):
-        if _CONTAINER_BETWEEN.match(text_of(doc)[inner.end:outer.start]):
+        between = text_of(doc)[inner.end:outer.start]
+        if _CONTAINER_BETWEEN.match(between):
             containers[inner.start] = outer
+        elif _TIED_TO.match(between):
+            ties[inner.start] = outer
     borders = neighbours()
     named = {code for code, count in countries.items() if count > 0}
     near = {n for code in named for n in borders.get(code, ())} - named
-    return DocumentContext(countries, near, regions, containers)
+    return DocumentContext(countries, near, regions, containers, ties, settled=own)
 
 
 def _kind_prior(cand: Candidate, span: NameSpan) -> float:
@@ -624,9 +697,7 @@ def _kind_prior(cand: Candidate, span: NameSpan) -> float:
     if cand.kind in LANDMARK_KINDS:
         return LANDMARK_PRIOR
     # cities500 lists a place with population 0 when GeoNames has no figure for a real town.
-    population = cand.population or (
-        UNKNOWN_VILLAGE_POPULATION if cand.kind in VILLAGE_KINDS else UNKNOWN_TOWN_POPULATION)
-    return (math.log10(population + 10) / 2 + (0.5 if span.city_cue else 0.0)
+    return (math.log10(_size(cand) + 10) / 2 + (0.5 if span.city_cue else 0.0)
             + (CAPITAL_BONUS if cand.capital else 0.0))
 
 
@@ -649,6 +720,19 @@ def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
     container = ctx.containers.get(span.start)
     if container is not None and any(_contains(outer, cand) for outer in container.candidates):
         score += 4.0
+    tie = ctx.ties.get(span.start)
+    anchors = [a for a in tie.candidates if a.kind not in SELF_EVIDENT_KINDS] if tie else []
+    if anchors:
+        # "Shaqra, west of El Fasher": a namesake far from the town the text ties it to is not it.
+        near_anchor = any(haversine_km(cand.latitude, cand.longitude, a.latitude, a.longitude) < TIE_KM
+                          for a in anchors)
+        score += TIE_BONUS if near_anchor else -TIE_BONUS
+    if not named and len(ctx.settled_points) >= 2 and cand.kind not in SELF_EVIDENT_KINDS and all(
+            haversine_km(cand.latitude, cand.longitude, lat, lon) > FAR_FROM_ARTICLE_KM
+            for key, lat, lon in ctx.settled_points if key != name_key(span.text)):
+        # A town in a country the article never names, far from every place it does name: an
+        # article about Aleppo's districts does not visit an Iraqi namesake of one of them.
+        score -= FAR_FROM_ARTICLE_PENALTY
     if resolved and cand.kind not in {"country", "continent"}:
         # Places an article names cluster: each resolved neighbour within reach is evidence.
         neighbours = sum(1 for r in resolved if r.kind not in {"country", "continent"}
@@ -664,10 +748,10 @@ def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
         score -= 0.5
     elif span.ner_label in PLACE_LABELS:
         score += 0.5
-    return score + _namesake_bonus(cand, span)
+    return score + _namesake_bonus(cand, span, ctx)
 
 
-def _namesake_bonus(cand: Candidate, span: NameSpan) -> float:
+def _namesake_bonus(cand: Candidate, span: NameSpan, ctx: DocumentContext) -> float:
     """Support from the name itself: one country has it, or one namesake dwarfs the others.
 
     "Sargodha" or "Butembo" need no context; "Kherson" the Ukrainian city needs none against a
@@ -676,12 +760,28 @@ def _namesake_bonus(cand: Candidate, span: NameSpan) -> float:
     exact = [c for c in span.candidates if c.exact]
     if cand not in exact or not span.whole_run:  # "al-Jadida" of an unknown "Qaryat ... al-Jadida"
         return 0.0
+    leading = ctx.countries.most_common(1)[0][0] if ctx.countries else None
+    # Found by its main name, or by another in the country the article is mostly about: "Pokrovsk"
+    # (an old name of Engels, Russia) in an article about Ukraine is not Engels.
+    if cand.kind not in SELF_EVIDENT_KINDS and (cand.primary_name or cand.country == leading):
+        # "Zaporizhzhia" is the city of 700,000, not one of the villages of its name that lie
+        # nearer the article's other places: the clustering bonus never outweighs such a size.
+        same = [_size(c) for c in exact if c.country == cand.country and c is not cand
+                and c.kind not in SELF_EVIDENT_KINDS]
+        if same and _size(cand) >= DOMINANT_RATIO * max(same):
+            return NEARBY_BONUS_CAP + (1.0 if len({c.country for c in exact}) == 1 else 0.0)
     if len({c.country for c in exact}) == 1:
         return 1.0
     rivals = [c.population for c in exact if c.country != cand.country]
     if cand.population >= DOMINANT_RATIO * max(rivals, default=0):
         return 0.75
     return 0.0
+
+
+def _size(cand: Candidate) -> int:
+    """A place's population, or what a place of unknown size is taken to have."""
+    return cand.population or (UNKNOWN_VILLAGE_POPULATION if cand.kind in VILLAGE_KINDS
+                               else UNKNOWN_TOWN_POPULATION)
 
 
 def _contains(outer: Candidate, inner: Candidate) -> bool:
@@ -734,17 +834,18 @@ def resolve_places(doc: Doc, spans: list[NameSpan], actor_countries: Counter[str
     choice = _rank_all(spans, ctx)
     # Second pass: the countries the first pass settled on are context for the rest ("Athens"
     # in an article whose other places all lie in Georgia, USA).
-    settled = [(span.text, choice[span.start][0].country) for span in spans
+    settled = [(span.text, choice[span.start][0]) for span in spans
                if choice[span.start][0] is not None and choice[span.start][0].country]
     if settled:
-        for name, code in settled:
-            ctx.settle(name, code)
+        for name, cand in settled:
+            ctx.settle(name, cand.country)
+            ctx.settle_point(name, cand)
         choice = _rank_all(spans, ctx)
     places = []
     for span in spans:
         cand, score = choice[span.start]
         places.append(_to_place(span, cand, score))
-    return _within_owners(places, text_of(doc))
+    return _tie_unknown_places(_within_owners(places, text_of(doc)), text_of(doc))
 
 
 def _within_owners(places: list[Place], text: str) -> list[Place]:
@@ -764,6 +865,30 @@ def _within_owners(places: list[Place], text: str) -> list[Place]:
                 and haversine_km(owner.latitude, owner.longitude, part.latitude, part.longitude) > PART_OF_TOWN_KM):
             places[index] = Place(mention=part.mention, start=part.start, end=part.end,
                                   vicinity=part.vicinity, score=part.score)
+    return places
+
+
+def _tie_unknown_places(places: list[Place], text: str) -> list[Place]:
+    """A place no gazetteer knows, tied by the text to one it does, is located there (precision 2):
+    its record has no gazetteer name and says whose point it carries; it is never snapped to a
+    namesake."""
+    for i, place in enumerate(places):
+        if place.resolved:
+            continue
+        anchor = next((p for p in places[i + 1:] if p.start >= place.end), None)
+        if anchor is None or not anchor.resolved or anchor.located_at \
+                or not _TIED_TO.match(text[place.end:anchor.start]):
+            continue
+        if anchor.kind in _TIE_KINDS:
+            lat, lon = anchor.latitude, anchor.longitude
+        elif anchor.anchor_latitude is not None:  # "the countryside of Aleppo": by its capital
+            lat, lon = anchor.anchor_latitude, anchor.anchor_longitude
+        else:
+            continue
+        places[i] = Place(mention=place.mention, start=place.start, end=place.end,
+                          kind="village", country=anchor.country,
+                          admin1=anchor.admin1, latitude=lat, longitude=lon,
+                          score=place.score, vicinity=True, located_at=anchor.name)
     return places
 
 
@@ -807,6 +932,7 @@ def _to_place(span: NameSpan, cand: Candidate | None, score: float) -> Place:
     place.longitude = round(cand.longitude, 4)
     place.geonameid = cand.geonameid
     place.population = cand.population
+    place.located_at = cand.located_at
     if cand.anchor_latitude is not None:
         place.anchor_latitude = cand.anchor_latitude
         place.anchor_longitude = cand.anchor_longitude

@@ -347,7 +347,7 @@ def test_migrations_are_recorded_and_reopening_is_a_no_op(tmp_path: Path) -> Non
     with sqlite3.connect(db) as conn:
         versions = conn.execute("SELECT version, applied_at FROM schema_version").fetchall()
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert [v for v, _ in versions] == [1, 2]  # 2 (the PostGIS index) is a no-op on SQLite
+    assert [v for v, _ in versions] == [1, 2, 3]  # 2 (the PostGIS index) is a no-op on SQLite
     assert {"documents", "events", "places", "quotes", "figures", "schema_version"} <= tables
     reopened = open_store(str(db))
     reopened.migrate()

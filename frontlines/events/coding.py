@@ -281,7 +281,9 @@ def _record(hit: TriggerHit, sentence: Span, place: Place, sub_type: str, event_
         inter1=inter(actor1, place.country), inter2=inter(actor2, place.country),
         evidence=evidence, start=sentence.start_char + lead, end=sentence.start_char + lead + len(evidence),
         event_date=when.day, date_precision=when.precision, date_window=when.window,
-        location=place.name, admin1=place.admin1, country=place.country,
+        # ACLED codes a village no gazetteer knows at the nearest town the report names.
+        location=place.name or place.located_at,
+        admin1=place.admin1, country=place.country,
         latitude=lat, longitude=lon, geo_precision=precision, geonameid=place.geonameid,
         fatalities=fatalities(span_text(sentence)), confidence=round(float(confidence), 3),
         background=background, date_stated=when.stated,

@@ -280,7 +280,7 @@ def geo_precision(place: Place) -> int | None:
         return None  # an event the report gives no place or country for
     if place.kind == "country" or place.kind in REGION_KINDS:
         return 3
-    return 2 if place.vicinity or place.kind in {"county", "district"} else 1
+    return 2 if place.vicinity or place.located_at or place.kind in {"county", "district"} else 1
 
 
 def event_point(place: Place) -> tuple[float | None, float | None]:

@@ -26,11 +26,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz import fuzz
+from rapidfuzz import process as rf_process
+
 from frontlines.gazetteer.index import (
-    CITY_POPULATION, Candidate, INDEX_VERSION, INDEXES, SCHEMA, country_table, package_file, read_country_centres,
+    CITY_POPULATION, Candidate, haversine_km, INDEX_VERSION, INDEXES, SCHEMA, country_table, package_file, read_country_centres,
     usable_name,
 )
-from frontlines.toponyms import name_key, skeleton_key
+from frontlines.gazetteer.national import (
+    NationalPlace, myanmar_villages, ukraine_settlements, yemen_places,
+)
+from frontlines.toponyms import fold, name_key, skeleton_key
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +69,11 @@ def build_index(path: Path) -> None:
         for place_id, row in enumerate(rows, start=1):
             place = row.place
             db.execute(
-                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (place_id, place.geonameid, place.name, place.kind, place.country,
                  place.admin1_code, place.admin1, place.latitude, place.longitude,
                  place.population, place.anchor_latitude, place.anchor_longitude,
-                 int(place.capital), place.countries),
+                 int(place.capital), place.countries, place.located_at),
             )
             primary = name_key(place.name)
             keys = {(name_key(n), skeleton_key(n)) for n in row.names | {place.name}}
@@ -168,6 +174,8 @@ def _gather_rows() -> Iterator[_Row]:
     region_names = _division_names(divisions, "1")
     supplement = _read_supplement()
     capitals = _capital_ids(cities, countries)
+    districts = list(_second_level_rows(admin1, divisions))
+    national, national_names = _national_rows(cities, admin1, divisions, districts)
 
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     by_region: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -182,9 +190,11 @@ def _gather_rows() -> Iterator[_Row]:
             country=cc, admin1_code=code or None, admin1=admin1.get((cc, code)),
             latitude=city["latitude"], longitude=city["longitude"],
             population=city["population"],
-            names={n for n in city["alternatenames"] if usable_name(n)},
+            names={n for n in city["alternatenames"] if usable_name(n)}
+            | national_names.get(city["geonameid"], set()),
             capital=city["geonameid"] in capitals,
         )
+    yield from national
 
     extra_names: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     # Towns cluster in one corner of desert regions (North Darfur), so a curated centre wins.
@@ -224,7 +234,7 @@ def _gather_rows() -> Iterator[_Row]:
             anchor=(capital["latitude"], capital["longitude"]),
         )
 
-    yield from _second_level_rows(admin1, divisions)
+    yield from districts
 
     for continent in continents.values():
         yield _row(
@@ -246,6 +256,74 @@ def _gather_rows() -> Iterator[_Row]:
             names={rec["name"], *rec["alternates"]},
             countries=rec["country"] if len(codes) > 1 else None,
         )
+
+
+# A national gazetteer's village within this distance of a cities500 town of its name is that town.
+SAME_PLACE_KM = 10
+
+
+def _national_rows(cities: dict[str, dict], admin1: dict[tuple[str, str], str],
+                   divisions: list[list[str]], districts: list[_Row]
+                   ) -> tuple[list[_Row], dict[int, set[str]]]:
+    """The villages the national gazetteers add, and the spellings they add to cities500 towns."""
+    known: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    cyrillic: dict[tuple[str, str], dict] = {}
+    for city in cities.values():
+        cc = city["countrycode"]
+        if cc not in {"MM", "UA", "YE"}:
+            continue
+        for name in {city["name"], *city["alternatenames"]}:
+            known[(cc, name_key(name))].append((city["latitude"], city["longitude"]))
+            if cc == "UA" and any("\u0400" <= ch <= "\u04ff" for ch in name):
+                cyrillic[(city["admin1code"], fold(name))] = city
+
+    def is_known(place: NationalPlace) -> bool:
+        return any(haversine_km(place.latitude, place.longitude, lat, lon) < SAME_PLACE_KM
+                   for name in place.names for lat, lon in known.get((place.country, name_key(name)), ()))
+
+    def region_code(cc: str, name: str) -> str | None:
+        regions = {code: region for (c, code), region in admin1.items() if c == cc}
+        best = rf_process.extractOne(name, regions, scorer=fuzz.WRatio, score_cutoff=80)
+        return best[2] if best else None
+
+    rows: list[_Row] = []
+
+    def add(place: NationalPlace, code: str | None) -> None:
+        if is_known(place):
+            return
+        rows.append(_row(geonameid=None, name=place.name, kind=place.kind, country=place.country,
+                         admin1_code=code, admin1=admin1.get((place.country, code or "")),
+                         latitude=place.latitude, longitude=place.longitude, population=0,
+                         names=place.names, located_at=place.located_at))
+
+    for place in myanmar_villages():
+        add(place, region_code("MM", place.region))
+
+    by_district: dict[str, list[_Row]] = defaultdict(list)
+    for district in districts:
+        if district.place.country == "YE":
+            by_district[name_key(district.place.name)].append(district)
+
+    def locate(governorate: str, district: str) -> tuple[float, float, str] | None:
+        found = by_district.get(name_key(district))
+        if not found:
+            return None
+        best = max(found, key=lambda d: fuzz.WRatio(governorate, d.place.admin1 or ""))
+        return best.place.latitude, best.place.longitude, best.place.name
+
+    for place in yemen_places(locate):
+        add(place, region_code("YE", place.region))
+
+    oblasts = {name_key(name): code.split(".")[1] for name, _, code, _, _, _, level, *_ in divisions
+               if level == "1" and code.startswith("UA.")}
+    added: dict[int, set[str]] = defaultdict(set)
+    points = {key: (city["latitude"], city["longitude"]) for key, city in cyrillic.items()}
+    for place in ukraine_settlements(points, oblasts):
+        if place.located_at is None:
+            added[cyrillic[(place.region, fold(place.native_name))]["geonameid"]] |= place.names
+        else:
+            add(place, place.region or None)
+    return rows, added
 
 
 def _capital_ids(cities: dict[str, dict], countries: dict[str, dict]) -> set[int]:

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 from frontlines.toponyms import name_key, skeleton_key
 
 # Bump when the schema or the build rules change, so stale indexes are rebuilt.
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 CITY_POPULATION = 100_000
 LOOSE_MIN_RATIO = 80
 
@@ -36,7 +36,7 @@ CREATE TABLE places (
     id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL, kind TEXT NOT NULL,
     country TEXT, admin1_code TEXT, admin1 TEXT, latitude REAL NOT NULL, longitude REAL NOT NULL,
     population INTEGER NOT NULL DEFAULT 0, anchor_latitude REAL, anchor_longitude REAL,
-    capital INTEGER NOT NULL DEFAULT 0, countries TEXT
+    capital INTEGER NOT NULL DEFAULT 0, countries TEXT, located_at TEXT
 );
 CREATE TABLE names (key TEXT NOT NULL, skeleton TEXT NOT NULL, place_id INTEGER NOT NULL,
                     is_primary INTEGER NOT NULL);
@@ -70,6 +70,9 @@ class Candidate:
     # The countries a sea, lake or cross-border region touches ("SA|YE|EG|..."); its `country`
     # is then None.
     countries: str | None = None
+    # Where the coordinates come from when they are not the place's own: a village a national
+    # gazetteer knows without a point is placed at its district ("Mudiyah district").
+    located_at: str | None = None
     # True when the strict key matched; False for a loose (skeleton) match.
     exact: bool = True
     matched_key: str = ""
@@ -92,10 +95,12 @@ class Candidate:
 
 _COLUMNS = (
     "p.id, p.geonameid, p.name, p.kind, p.country, p.admin1_code, p.admin1, p.latitude, "
-    "p.longitude, p.population, p.anchor_latitude, p.anchor_longitude, p.capital, p.countries"
+    "p.longitude, p.population, p.anchor_latitude, p.anchor_longitude, p.capital, p.countries, "
+    "p.located_at"
 )
-# An imported place's id is its geonameid, negated so it never meets a bundled place's id.
-_IMPORTED_COLUMNS = _COLUMNS.replace("p.id,", "-p.id,", 1)
+# An imported place's id is its geonameid, negated so it never meets a bundled place's id; GeoNames
+# gives every place its own point.
+_IMPORTED_COLUMNS = _COLUMNS.replace("p.id,", "-p.id,", 1).replace("p.located_at", "NULL")
 
 
 class Gazetteer:

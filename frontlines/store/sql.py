@@ -84,7 +84,7 @@ places = Table(
     Column("mention", Text, nullable=False), Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False), Column("name", Text), Column("kind", String),
     Column("country", String(2)), Column("admin1", Text), Column("latitude", Float),
-    Column("longitude", Float), Column("geonameid", Integer),
+    Column("longitude", Float), Column("geonameid", Integer), Column("located_at", Text),
     Index("places_document", "document_id"),
 )
 
@@ -143,6 +143,15 @@ def _add_geography_point(conn: Connection) -> bool:
     return True
 
 
+def _add_place_located_at(conn: Connection) -> bool:
+    """Places whose point is another's (a village at its district) say whose. A store created
+    at this version already has the column from `_create_v1`."""
+    columns = {c["name"] for c in inspect(conn).get_columns("places")}
+    if "located_at" not in columns:
+        conn.execute(text("ALTER TABLE places ADD COLUMN located_at TEXT"))
+    return True
+
+
 def _postgis_installed(conn: Connection) -> bool:
     return conn.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")) is not None
 
@@ -158,7 +167,7 @@ def _log_without_postgis(database: str) -> None:
 # when it cannot apply yet (PostGIS absent): it stays unrecorded and is retried at the next opening,
 # so no later step may depend on it.
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], bool]], ...] = (
-    (1, _create_v1), (2, _add_geography_point))
+    (1, _create_v1), (2, _add_geography_point), (3, _add_place_located_at))
 _GEOGRAPHY_VERSION = 2
 # Concurrent openings of a new PostgreSQL store take turns at migrating (any constant key will do).
 _MIGRATION_LOCK = 7_316_514
@@ -407,7 +416,7 @@ _ORDER = (events.c.event_date.is_(None), events.c.event_date, events.c.id)
 _IN_CHUNK = 900  # ids per IN (...) list, well under every SQLite build's limit on bound parameters
 
 _PLACE_FIELDS = ("mention", "start", "end", "name", "kind", "country", "admin1", "latitude",
-                 "longitude", "geonameid")
+                 "longitude", "geonameid", "located_at")
 _EVENT_FIELDS = ("event_type", "sub_event_type", "actor1", "evidence", "start", "end", "event_date",
                  "date_precision", "actor2", "assoc_actor_1", "assoc_actor_2", "inter1", "inter2",
                  "location", "admin1", "country", "latitude", "longitude", "geo_precision",
