@@ -115,6 +115,8 @@ NEARBY_KM = 150
 # A place the text ties to another ("X, south of Y") lies within reach of it.
 TIE_KM = 100
 TIE_BONUS = 2.0
+# A town in the state or province most of the article's other places lie in.
+HOME_REGION_BONUS = 1.0
 FAR_FROM_ARTICLE_KM = 500
 FAR_FROM_ARTICLE_PENALTY = 1.5
 NEARBY_BONUS = 0.75
@@ -143,6 +145,7 @@ _RUN_RE = re.compile(
 # Words of a run: "al-Nu’man" is one word, "Russia-Turkey" two.
 _RUN_WORD_RE = re.compile(rf"{_PARTICLE}?[^\s-]+(?:-[a-z][^\s-]*)*")
 _POSSESSIVE_RE = re.compile(r"(?:['’‘]s?)?$")
+_INNER_POSSESSIVE = re.compile(r"['’‘]s?\s")
 
 _REGION_BEFORE = re.compile(
     r"(?:province|governorate|oblast|region|state|countryside|rural (?:areas?|parts|districts))\s+of\s+(?:the\s+)?$",
@@ -163,6 +166,10 @@ _TOWN_APPOSITION = re.compile(
     r"^,\s+(?:a|an|the|two|three|four|five|several|both)\s+(?:[\w-]+\s+){0,3}"
     r"(?:towns?|city|cities|villages?|localit(?:y|ies)|hamlets?|settlements?)\b", re.I)
 _CITY_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
+# "the Dasht-e-Barchi area", "Ali Sher district", "Zaina camp": a name the gazetteer lacks, followed
+# by the kind of place it is, is a place (the cue says nothing about its size, so no city cue).
+_PLACE_WORD_AFTER = re.compile(
+    r"^\s+(?:district|area|neighbou?rhood|quarter|suburb|camp|crossing|border\s+crossing)\b", re.I)
 _VICINITY_BEFORE = re.compile(
     r"(?:\bnear|\baround|outskirts\s+of|vicinity\s+of|suburbs?\s+of|outside|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of|countryside\s+of)"
@@ -185,7 +192,7 @@ _CONTAINER_BETWEEN = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:(?:province|sta
 # countryside of Y", "X on the outskirts of Y": what lies between an unknown place and the town the
 # text ties it to.
 _TIED_TO = re.compile(
-    r"^(?:\s*,)?\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:towns?|villages?|city|hamlets?|localit(?:y|ies)|"
+    r"^(?:\s+(?:district|area|neighbou?rhood|quarter|suburb|camp))?(?:\s*,)?\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:towns?|villages?|city|hamlets?|localit(?:y|ies)|"
     r"settlements?|area)\s+)?(?:(?:just|some|about|around|roughly|located|situated|lying)\s+)*"
     r"(?:(?:\d+(?:\.\d+)?|a few|several)\s*(?:km|kilometres|kilometers|miles)\s+(?:to\s+the\s+)?)?"
     r"(?:(?:(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of)|near|"
@@ -435,12 +442,14 @@ def _apply_cues(span: NameSpan, text: str) -> None:
 def _is_unknown_place(span: NameSpan, doc: Doc, taken: bytearray) -> bool:
     """A whole capitalised name the text itself calls a town ("the town of X", "X, a village")."""
     if not span.whole_run or any(taken[span.start:span.end]) or span.text.lower() in STOP_WORDS \
-            or span.text.lower() in MONTHS_AND_DAYS or _HELD_BY.search(span.text):
-        return False  # "a TNLA-held town" names who holds it, not the town
+            or span.text.lower() in MONTHS_AND_DAYS or _HELD_BY.search(span.text) \
+            or _INNER_POSSESSIVE.search(span.text):
+        # "a TNLA-held town" names who holds it, not the town; "Goma's Majengo" is two names.
+        return False
     text = text_of(doc)
     before, after = text[max(0, span.start - 40):span.start], text[span.end:span.end + 60]
     return bool(_CITY_BEFORE.search(before) or _CITY_AFTER.match(after) or _TOWN_APPOSITION.match(after)
-                or _tied_by_direction(span, doc))
+                or _PLACE_WORD_AFTER.match(after) or _tied_by_direction(span, doc))
 
 
 def _tied_by_direction(span: NameSpan, doc: Doc) -> bool:
@@ -560,7 +569,9 @@ def recognize_places(doc: Doc, gazetteer: CandidateSource,
         span.candidates = [c for c in span.candidates if c.exact or span.whole_run]
         if span.hyphen_siblings and not _is_name_pair(span, found):
             continue
-        if span.text.isupper() and len(span.text) <= 4:  # an acronym ("ARA", "RSF") names a country or nothing
+        # An acronym ("ARA", "RSF") names a country or nothing; a dotted abbreviation ("S.C.",
+        # "D.C.", "N.Y.") is the written short form of a place's name, as the gazetteer has it.
+        if span.text.isupper() and len(span.text) <= 4 and "." not in span.text:
             span.candidates = [c for c in span.candidates if c.kind == "country"]
         if not span.candidates or any(taken[span.start:span.end]):
             continue
@@ -617,8 +628,8 @@ class DocumentContext:
     # span start -> the place the text ties it to ("X, south of Y", "X in the countryside of Y")
     ties: dict[int, NameSpan] = field(default_factory=dict)
     settled: dict[str, Counter[str]] = field(default_factory=dict)  # name key -> countries
-    # Where the places the first pass settled on lie, each with its name key.
-    settled_points: list[tuple[str, float, float]] = field(default_factory=list)
+    # The places the first pass settled on, each with its name key.
+    settled_points: list[tuple[str, Candidate]] = field(default_factory=list)
 
     def settle(self, name: str, code: str) -> None:
         self.countries[code] += 1
@@ -626,7 +637,18 @@ class DocumentContext:
 
     def settle_point(self, name: str, cand: Candidate) -> None:
         if cand.kind not in SELF_EVIDENT_KINDS:
-            self.settled_points.append((name_key(name), cand.latitude, cand.longitude))
+            self.settled_points.append((name_key(name), cand))
+
+    def home_region(self, name: str) -> tuple[str, str] | None:
+        """The first-level division most of the other settled places lie in, when at least two
+        of them and more than in any other ("Alexandria" among Minnesota towns)."""
+        key = name_key(name)
+        counts = Counter((c.country, c.admin1_code) for k, c in self.settled_points
+                         if k != key and c.admin1_code)
+        ranked = counts.most_common(2)
+        if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return ranked[0][0]
 
     def without(self, name: str) -> DocumentContext:
         """The context without what `name` itself contributed: the one country its candidates lie
@@ -716,7 +738,10 @@ def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
         # never mentions: most likely a word of a person's or an organisation's name.
         score -= 1.0
     if cand.country and cand.admin1_code and ctx.regions[(cand.country, cand.admin1_code)]:
-        score += 1.0
+        score += 1.0  # the text names its region
+    elif cand.kind not in SELF_EVIDENT_KINDS and cand.admin1_code \
+            and ctx.home_region(span.text) == (cand.country, cand.admin1_code):
+        score += HOME_REGION_BONUS  # most of the article's other places lie in its region
     container = ctx.containers.get(span.start)
     if container is not None and any(_contains(outer, cand) for outer in container.candidates):
         score += 4.0
@@ -728,8 +753,8 @@ def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
                           for a in anchors)
         score += TIE_BONUS if near_anchor else -TIE_BONUS
     if not named and len(ctx.settled_points) >= 2 and cand.kind not in SELF_EVIDENT_KINDS and all(
-            haversine_km(cand.latitude, cand.longitude, lat, lon) > FAR_FROM_ARTICLE_KM
-            for key, lat, lon in ctx.settled_points if key != name_key(span.text)):
+            haversine_km(cand.latitude, cand.longitude, c.latitude, c.longitude) > FAR_FROM_ARTICLE_KM
+            for key, c in ctx.settled_points if key != name_key(span.text)):
         # A town in a country the article never names, far from every place it does name: an
         # article about Aleppo's districts does not visit an Iraqi namesake of one of them.
         score -= FAR_FROM_ARTICLE_PENALTY
@@ -766,9 +791,9 @@ def _namesake_bonus(cand: Candidate, span: NameSpan, ctx: DocumentContext) -> fl
     if cand.kind not in SELF_EVIDENT_KINDS and (cand.primary_name or cand.country == leading):
         # "Zaporizhzhia" is the city of 700,000, not one of the villages of its name that lie
         # nearer the article's other places: the clustering bonus never outweighs such a size.
-        same = [_size(c) for c in exact if c.country == cand.country and c is not cand
-                and c.kind not in SELF_EVIDENT_KINDS]
-        if same and _size(cand) >= DOMINANT_RATIO * max(same):
+        rivals = [c for c in exact if c is not cand and c.kind not in SELF_EVIDENT_KINDS]
+        if any(c.country == cand.country for c in rivals) and \
+                _size(cand) >= DOMINANT_RATIO * max(_size(c) for c in rivals):
             return NEARBY_BONUS_CAP + (1.0 if len({c.country for c in exact}) == 1 else 0.0)
     if len({c.country for c in exact}) == 1:
         return 1.0

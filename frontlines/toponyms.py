@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Apostrophe-like marks that transliterations use for ʿayn and hamza; they join, never split, a word.
 _MARKS = "'’‘`´ʿʾʼʻ′"
@@ -32,10 +33,15 @@ _DOUBLES_RE = re.compile(r"(\w)\1+")
 
 def fold(text: str) -> str:
     """Lower-case `text` and strip diacritics, keeping letters of any script (Arabic included)."""
+    if text.isascii():
+        return text.lower()  # nothing to decompose: most names, and a GeoNames import's bulk
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Keys are pure functions of the name; a GeoNames import and a corpus meet the same names over and
+# over ("Al Qaryah", "Aleppo"), so a bounded cache pays.
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """The strict lookup key: "Ma’arat al-Nu’man" and "Maarat al Numan" give "maarat numan"."""
     words = _SEPARATORS_RE.split(_MARKS_RE.sub("", fold(name)))
@@ -45,6 +51,7 @@ def name_key(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton_key(name: str) -> str:
     """The loose key: "Khan Sheikhoun" and "Khan Shaykhun" both give "hn shn"."""
     key = _FINAL_H_RE.sub("", name_key(name))

@@ -86,7 +86,7 @@ CREATE TABLE IF NOT EXISTS places (
 CREATE TABLE IF NOT EXISTS names (key TEXT NOT NULL, skeleton TEXT NOT NULL,
                                   place_id INTEGER NOT NULL, is_primary INTEGER NOT NULL,
                                   UNIQUE (key, place_id));
-CREATE INDEX IF NOT EXISTS names_key ON names(key);
+-- The unique index above answers lookups by key; only skeletons need one of their own.
 CREATE INDEX IF NOT EXISTS names_skeleton ON names(skeleton);
 CREATE TABLE IF NOT EXISTS admin_names (code TEXT PRIMARY KEY, name TEXT NOT NULL,
                                         geonameid INTEGER);
