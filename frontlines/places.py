@@ -628,6 +628,9 @@ class DocumentContext:
     # span start -> the place the text ties it to ("X, south of Y", "X in the countryside of Y")
     ties: dict[int, NameSpan] = field(default_factory=dict)
     settled: dict[str, Counter[str]] = field(default_factory=dict)  # name key -> countries
+    # name key -> the country its candidates all lie in, counted as evidence of the article's
+    # country, so that evidence from the other names can be told apart.
+    self_support: dict[str, Counter[str]] = field(default_factory=dict)
     # The places the first pass settled on, each with its name key.
     settled_points: list[tuple[str, Candidate]] = field(default_factory=list)
 
@@ -651,21 +654,19 @@ class DocumentContext:
         return ranked[0][0]
 
     def without(self, name: str) -> DocumentContext:
-        """The context without what `name` itself contributed: the one country its candidates lie
-        in, and what the first pass settled for it. A name is no evidence for itself while anything
-        else in the article says where it is."""
+        """The context without what the first pass settled for `name` itself."""
         own = self.settled.get(name_key(name))
-        rest = self.countries - own if own else None
-        if not rest:
-            return self  # nothing else says where the article is: a lone name vouches for itself
-        return DocumentContext(rest, self.neighbours, self.regions,
-                               self.containers, self.ties, settled_points=self.settled_points)
+        if not own:
+            return self
+        return DocumentContext(self.countries - own, self.neighbours, self.regions,
+                               self.containers, self.ties, self_support=self.self_support,
+                               settled_points=self.settled_points)
 
 
 def _document_context(doc: Doc, spans: list[NameSpan], actor_countries: Counter[str]) -> DocumentContext:
     countries: Counter[str] = Counter()
     regions: Counter[tuple[str, str]] = Counter()
-    own: dict[str, Counter[str]] = {}
+    self_support: dict[str, Counter[str]] = {}
     countries.update(demonym_countries(text_of(doc)))
     countries.update(actor_countries)
     for span in spans:
@@ -674,10 +675,9 @@ def _document_context(doc: Doc, spans: list[NameSpan], actor_countries: Counter[
         if "country" in kinds:
             countries.update(c.country for c in span.candidates if c.kind == "country")
         elif len(codes) == 1 and span.whole_run and span.ner_label not in NOT_PLACE_LABELS:
-            # Evidence for the other names, not for this one (`DocumentContext.without`).
             code = codes.pop()
             countries[code] += 1
-            own.setdefault(name_key(span.text), Counter())[code] += 1
+            self_support.setdefault(name_key(span.text), Counter())[code] += 1
         for cand in span.candidates:
             if cand.kind == "region" and (span.region_cue or len(span.candidates) <= 2):
                 regions[(cand.country, cand.admin1_code)] += 1
@@ -691,7 +691,7 @@ def _document_context(doc: Doc, spans: list[NameSpan], actor_countries: Counter[
     borders = neighbours()
     named = {code for code, count in countries.items() if count > 0}
     near = {n for code in named for n in borders.get(code, ())} - named
-    return DocumentContext(countries, near, regions, containers, ties, settled=own)
+    return DocumentContext(countries, near, regions, containers, ties, self_support=self_support)
 
 
 def _kind_prior(cand: Candidate, span: NameSpan) -> float:
@@ -752,7 +752,10 @@ def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
         near_anchor = any(haversine_km(cand.latitude, cand.longitude, a.latitude, a.longitude) < TIE_KM
                           for a in anchors)
         score += TIE_BONUS if near_anchor else -TIE_BONUS
-    if not named and len(ctx.settled_points) >= 2 and cand.kind not in SELF_EVIDENT_KINDS and all(
+    own_support = ctx.self_support.get(name_key(span.text), Counter())
+    named_by_others = max((ctx.countries[code] - own_support[code] for code in cand.country_codes),
+                          default=0)
+    if not named_by_others and len(ctx.settled_points) >= 2 and cand.kind not in SELF_EVIDENT_KINDS and all(
             haversine_km(cand.latitude, cand.longitude, c.latitude, c.longitude) > FAR_FROM_ARTICLE_KM
             for key, c in ctx.settled_points if key != name_key(span.text)):
         # A town in a country the article never names, far from every place it does name: an
@@ -917,6 +920,23 @@ def _tie_unknown_places(places: list[Place], text: str) -> list[Place]:
     return places
 
 
+# Villages of one name far apart, none of them supported by the text more than the others by this
+# much: the text has not said which one it means.
+UNDECIDED_MARGIN = 0.5
+NAMESAKES_APART_KM = 50
+
+
+def _undecided_namesakes(ranked: list[tuple[float, Candidate]]) -> bool:
+    """A national gazetteer has a dozen "Tha Yet Pin"s: with nothing in the text to prefer one,
+    the answer is none of them, not whichever sorts first."""
+    best_score, best = ranked[0]
+    if best.population or best.kind not in VILLAGE_KINDS:
+        return False
+    return any(best_score - score < UNDECIDED_MARGIN and haversine_km(
+        best.latitude, best.longitude, other.latitude, other.longitude) > NAMESAKES_APART_KM
+        for score, other in ranked[1:])
+
+
 def _rank_all(spans: list[NameSpan], ctx: DocumentContext) -> dict[int, tuple[Candidate | None, float]]:
     # Distinct places only: a town named forty times is one neighbour, not forty. Each is kept
     # with the name it was resolved for, which is no neighbour of its own namesakes.
@@ -934,7 +954,7 @@ def _rank_all(spans: list[NameSpan], ctx: DocumentContext) -> dict[int, tuple[Ca
             choice[span.start] = (None, 0.0)
             continue
         best_score, best = ranked[0]
-        if best_score < NIL_THRESHOLD:
+        if best_score < NIL_THRESHOLD or _undecided_namesakes(ranked):
             choice[span.start] = (None, best_score)
             continue
         best = _prefer_city_or_region(best, ranked, span)

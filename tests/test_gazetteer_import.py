@@ -217,3 +217,15 @@ def test_cli_import_and_status(tmp_path: Path) -> None:
     assert "SY.txt" in status.output and "village" in status.output
     bad = runner.invoke(app, ["gazetteer", "import", str(FIXTURES / "readme.txt"), "--into", str(into)])
     assert bad.exit_code == 2 and "not a GeoNames dump" in bad.output
+
+
+def test_a_broken_archive_is_a_clear_error_and_keeps_what_was_read(tmp_path: Path) -> None:
+    whole = _zip(tmp_path, "SY.zip", "SY.txt")
+    broken = tmp_path / "broken" / "SY.zip"
+    broken.parent.mkdir()
+    data = whole.read_bytes()
+    # The member's compressed bytes damaged in the middle: the central directory still lists it.
+    start = data.index(b"SY.txt") + 40
+    broken.write_bytes(data[:start] + bytes(200) + data[start + 200:])
+    with pytest.raises(GeoNamesImportError, match="SY.zip:SY.txt: the archive is broken"):
+        import_files([broken], tmp_path / "import.sqlite")

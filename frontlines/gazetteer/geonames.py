@@ -25,13 +25,14 @@ from __future__ import annotations
 import os
 import sqlite3
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from frontlines.errors import FrontlinesError
 from frontlines.gazetteer.index import CITY_POPULATION, usable_name
@@ -138,6 +139,10 @@ class ImportResult:
 Progress = Callable[[DumpFile, int], None]
 
 
+class _TableWriter(Protocol):
+    def write(self, rows: list[list[str]]) -> int: ...
+
+
 def kind_of(file_name: str) -> FileKind | None:
     """The dump a file name stands for ("SY.txt", "allCountries.zip", "admin1CodesASCII.txt")."""
     stem = file_name.rsplit("/", 1)[-1].split(".", 1)[0]
@@ -218,6 +223,16 @@ def _import_table(db: sqlite3.Connection, table: DumpFile, region_names: dict[tu
         FileKind.ADMIN_NAMES: _AdminNameWriter(db),
         FileKind.HIERARCHY: _HierarchyWriter(db),
     }[table.kind]
+    try:
+        return _read_table(db, table, reader, start, kept, progress)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise GeoNamesImportError(
+            f"{table.name}: the archive is broken ({exc}); the rows read before the break are kept, "
+            "and importing a complete download resumes there") from exc
+
+
+def _read_table(db: sqlite3.Connection, table: DumpFile, reader: _TableWriter, start: int, kept: int,
+                progress: Progress | None) -> ImportResult:
     line_no = 0
     with table.open() as stream:
         batch: list[list[str]] = []
