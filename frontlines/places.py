@@ -30,6 +30,7 @@ from wordfreq import zipf_frequency
 
 from frontlines.nlp import ents_of, text_of
 from frontlines.gazetteer import Candidate, Gazetteer, country_table, default_gazetteer, haversine_km
+from frontlines.gazetteer.index import CITY_POPULATION
 from frontlines.models import Place
 from frontlines.toponyms import ARTICLES, name_key
 
@@ -755,11 +756,13 @@ def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
     own_support = ctx.self_support.get(name_key(span.text), Counter())
     named_by_others = max((ctx.countries[code] - own_support[code] for code in cand.country_codes),
                           default=0)
-    if not named_by_others and len(ctx.settled_points) >= 2 and cand.kind not in SELF_EVIDENT_KINDS and all(
+    if not named_by_others and len(ctx.settled_points) >= 2 and cand.kind not in SELF_EVIDENT_KINDS \
+            and cand.population < CITY_POPULATION and all(
             haversine_km(cand.latitude, cand.longitude, c.latitude, c.longitude) > FAR_FROM_ARTICLE_KM
             for key, c in ctx.settled_points if key != name_key(span.text)):
         # A town in a country the article never names, far from every place it does name: an
-        # article about Aleppo's districts does not visit an Iraqi namesake of one of them.
+        # article about Aleppo's districts does not visit an Iraqi namesake of one of them. A city
+        # of 100,000 people is news in its own right ("Gaza", "Arlington") and is spared.
         score -= FAR_FROM_ARTICLE_PENALTY
     if resolved and cand.kind not in {"country", "continent"}:
         # Places an article names cluster: each resolved neighbour within reach is evidence.
@@ -776,10 +779,10 @@ def _score(cand: Candidate, span: NameSpan, ctx: DocumentContext,
         score -= 0.5
     elif span.ner_label in PLACE_LABELS:
         score += 0.5
-    return score + _namesake_bonus(cand, span, ctx)
+    return score + _namesake_bonus(cand, span)
 
 
-def _namesake_bonus(cand: Candidate, span: NameSpan, ctx: DocumentContext) -> float:
+def _namesake_bonus(cand: Candidate, span: NameSpan) -> float:
     """Support from the name itself: one country has it, or one namesake dwarfs the others.
 
     "Sargodha" or "Butembo" need no context; "Kherson" the Ukrainian city needs none against a
@@ -788,16 +791,15 @@ def _namesake_bonus(cand: Candidate, span: NameSpan, ctx: DocumentContext) -> fl
     exact = [c for c in span.candidates if c.exact]
     if cand not in exact or not span.whole_run:  # "al-Jadida" of an unknown "Qaryat ... al-Jadida"
         return 0.0
-    leading = ctx.countries.most_common(1)[0][0] if ctx.countries else None
-    # Found by its main name, or by another in the country the article is mostly about: "Pokrovsk"
-    # (an old name of Engels, Russia) in an article about Ukraine is not Engels.
-    if cand.kind not in SELF_EVIDENT_KINDS and (cand.primary_name or cand.country == leading):
+    if cand.kind not in SELF_EVIDENT_KINDS:
         # "Zaporizhzhia" is the city of 700,000, not one of the villages of its name that lie
         # nearer the article's other places: the clustering bonus never outweighs such a size.
+        # Only among one country's places: abroad, "London" the capital against London, Ontario,
+        # is the article's context to decide (below).
         rivals = [c for c in exact if c is not cand and c.kind not in SELF_EVIDENT_KINDS]
-        if any(c.country == cand.country for c in rivals) and \
+        if rivals and all(c.country == cand.country for c in rivals) and \
                 _size(cand) >= DOMINANT_RATIO * max(_size(c) for c in rivals):
-            return NEARBY_BONUS_CAP + (1.0 if len({c.country for c in exact}) == 1 else 0.0)
+            return NEARBY_BONUS_CAP + 1.0
     if len({c.country for c in exact}) == 1:
         return 1.0
     rivals = [c.population for c in exact if c.country != cand.country]
