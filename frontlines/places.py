@@ -854,10 +854,27 @@ def _prefer_city_or_region(best: Candidate, ranked: list[tuple[float, Candidate]
     return region if span.region_cue and not span.city_cue else city
 
 
+# With all of GeoNames imported a name may have thousands of namesakes ("Santa Maria"): beyond
+# this many, only those in the countries the article names or borders, and the largest, are ranked.
+MAX_CANDIDATES = 50
+
+
+def _plausible_candidates(candidates: list[Candidate], ctx: DocumentContext) -> list[Candidate]:
+    if len(candidates) <= MAX_CANDIDATES:
+        return candidates
+    in_context = [c for c in candidates if any(ctx.countries[code] or code in ctx.neighbours
+                                               for code in c.country_codes)]
+    largest = sorted(candidates, key=lambda c: (-c.population, c.id))[:MAX_CANDIDATES]
+    kept = {c.id: c for c in largest + in_context[:MAX_CANDIDATES * 4]}
+    return list(kept.values())
+
+
 def resolve_places(doc: Doc, spans: list[NameSpan], actor_countries: Counter[str] | None = None) -> list[Place]:
     """Each span's best candidate, or none; `actor_countries` are the countries of the forces and
     groups the text names, evidence of where the article is like its demonyms."""
     ctx = _document_context(doc, spans, actor_countries or Counter())
+    for span in spans:
+        span.candidates = _plausible_candidates(span.candidates, ctx)
     # "al-Qusayr in Homs": a name that contains another is the region, not its namesake town.
     for outer in ctx.containers.values():
         outer.region_cue = True
