@@ -205,13 +205,15 @@ def events(
                                                    "e.g. Battles or 'Air/drone strike'.")] = None,
     text: Annotated[str | None, typer.Option(help="Words in the evidence sentence.")] = None,
     near: Annotated[str | None, typer.Option(help="LAT,LON: only events near this point.")] = None,
-    within: Annotated[float, typer.Option(help="Radius in km for --near.")] = 50.0,
+    within: Annotated[float | None, typer.Option(help="Radius in km for --near (default 50).",
+                                                 show_default=False)] = None,
     no_background: Annotated[bool, typer.Option("--no-background", help="Leave out history told as background.")] = False,
     limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     merged: Annotated[bool, typer.Option("--merged", help="One row per event, merging reports of "
-                                         "the same event from different documents.")] = False,
+                                         "the same event from different documents (in every "
+                                         "format: sources joined, the lowest fatality count).")] = False,
     show_sources: Annotated[bool, typer.Option("--show-sources", help="With --merged (implied): "
                                                "list every report behind each event.")] = False,
 ) -> None:
@@ -223,18 +225,26 @@ def events(
         except ValueError as error:
             _error(f"--{error}")
             raise typer.Exit(2) from None
-    if within < 0:
+    if within is not None and not near:
+        _error("--within is a radius around --near: give --near LAT,LON too")
+        raise typer.Exit(2)
+    if within is not None and within < 0:
         _error(f"--within must be a distance of 0 km or more, not {within}")
         raise typer.Exit(2)
     query = EventQuery(
         date_from=_parse_date(since, "--since"), date_to=_parse_date(until, "--until"),
         country=country, admin1=admin1, actor=actor, event_type=event_type, text=text,
-        near=point, within_km=within, include_background=not no_background, limit=limit)
+        near=point, within_km=50.0 if within is None else within,
+        include_background=not no_background, limit=limit)
     store = open_store(db or default_db())
     found = store.events(query)
-    if merged or show_sources:
+    if (merged or show_sources) and output_format is OutputFormat.table and output is None:
         _print_merged(found, show_sources)
         return
+    if merged or show_sources:
+        from frontlines.dedup import merge_reports
+
+        found = [group.as_stored() for group in merge_reports(found)]
     if output_format is OutputFormat.table and output is None:
         _print_event_table([(str(e.document_id), e.event) for e in found])
         out.print(f"{len(found)} events")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from frontlines.gazetteer import haversine_km
@@ -59,6 +59,14 @@ class MergedEvent:
         # Outlets' counts differ; ACLED codes the most conservative reported figure.
         counts = [r.event.fatalities for r in self.reports if r.event.fatalities is not None]
         return min(counts) if counts else None
+
+    def as_stored(self) -> StoredEvent:
+        """The event as one stored row for the exports: the most precise report, with the merged
+        fatalities and every source behind it ("Reuters; AFP"), as ACLED lists an event's sources."""
+        best = self.reports[0]
+        sources = "; ".join(dict.fromkeys(r.source or r.url or f"document {r.document_id}"
+                                          for r in self.reports))
+        return replace(best, source=sources, event=replace(best.event, fatalities=self.fatalities))
 
 
 def _window(event: EventRecord) -> tuple[date, date] | None:

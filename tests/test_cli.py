@@ -247,6 +247,34 @@ def test_events_csv_to_stdout(private_event_store: Path) -> None:
     assert [r["location"] for r in rows] == ["Idlib"]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "geojson"])
+def test_merged_events_export_one_row_per_event_in_every_format(private_event_store: Path,
+                                                                 fmt: str) -> None:
+    _fill(private_event_store)
+    # A second outlet reports the El Fasher shelling with a higher toll.
+    text = "The RSF shelled El Fasher on Tuesday, killing six people, residents said."
+    report = EventRecord(
+        event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
+        actor1="Rapid Support Forces (RSF)", inter1=2, evidence=text, start=0, end=len(text),
+        event_date=date(2024, 8, 27), date_precision="day", location="El Fasher",
+        admin1="Northern Darfur", country="SD", latitude=13.6279, longitude=25.3494,
+        geo_precision=1, fatalities=6, confidence=0.8)
+    store = open_store(str(private_event_store))
+    store.save(Analysis(document=Document(id="u", text=text, source="Other Wire"), events=[report]))
+    store.close()
+    result = runner.invoke(app, ["events", "--merged", "--format", fmt, "--country", "SD"])
+    assert result.exit_code == 0, result.output
+    if fmt == "csv":
+        (row,) = list(csv.DictReader(result.stdout.splitlines()))
+        assert (row["fatalities"], row["source"]) == ("4", "Test Wire; Other Wire")
+    elif fmt == "jsonl":
+        (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+        assert (record["fatalities"], record["source"]) == (4, "Test Wire; Other Wire")
+    else:
+        (feature,) = json.loads(result.stdout)["features"]
+        assert feature["properties"]["source"] == "Test Wire; Other Wire"
+
+
 @pytest.mark.parametrize("near", ["abc", "35.9", "35.9,36.6,1", "north,east", "35.9;36.6"])
 def test_events_near_with_bad_input_is_a_usage_error(near: str) -> None:
     result = runner.invoke(app, ["events", "--near", near])
@@ -263,6 +291,11 @@ def test_events_near_off_the_globe_or_a_negative_radius_is_a_usage_error(args: l
     assert result.exit_code == 2
     assert message in flat(result.stderr)
     assert "Traceback" not in result.output
+
+
+def test_events_within_without_near_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["events", "--within", "30"])
+    assert result.exit_code == 2 and "--near" in flat(result.stderr)
 
 
 def test_events_bad_since_is_a_usage_error() -> None:

@@ -159,6 +159,8 @@ def test_paging_walks_every_event_once_in_order(client: TestClient, store: SqlSt
     ({"near": "1,2,3"}, "LAT,LON"), ({"near": "91,0"}, "globe"), ({"near": "0,181"}, "globe"),
     ({"within": 0}, "within"), ({"within": -5}, "within"), ({"country": "SYR"}, "country"),
     ({"format": "xml"}, "format"), ({"text": "x" * 201}, "text"), ({"no_background": "maybe"}, "no_background"),
+    ({"offset": 2**63}, "offset"), ({"within": 30}, "near"), ({"text": "\x00"}, "control"),
+    ({"actor": "HTS\x00"}, "control"),
 ])
 def test_bad_parameters_are_422_naming_the_problem(client: TestClient, params: dict, mentions: str) -> None:
     response = client.get("/api/events", params=params)
@@ -166,6 +168,17 @@ def test_bad_parameters_are_422_naming_the_problem(client: TestClient, params: d
     body = response.json()
     assert isinstance(body["detail"], str) and mentions in body["detail"], body
     assert body["errors"]
+
+
+def test_a_refused_long_filter_is_not_echoed_back_whole(client: TestClient) -> None:
+    response = client.get("/api/events", params={"text": "x" * 5000})
+    assert response.status_code == 422
+    assert len(response.text) < 1000
+
+
+def test_a_document_id_past_the_databases_integers_is_422_not_500(client: TestClient) -> None:
+    response = client.get("/api/documents/99999999999999999999999")
+    assert response.status_code == 422 and "document_id" in response.json()["detail"]
 
 
 # --- /api/documents/{id} ----------------------------------------------------------------------------

@@ -21,6 +21,10 @@ from frontlines.store import EventQuery, Store, StoredDocument, parse_point
 MAX_PAGE = 5000
 DEFAULT_PAGE = 500
 MAX_TEXT_FILTER = 200  # characters; a filter is a few words, not a document
+# The largest integer SQLite and PostgreSQL's bigint hold: a larger offset or id overflows the
+# database's integer, which is the caller's error (422), not the server's (500).
+SQL_INT_MAX = 2**63 - 1
+_CONTROL_CHARACTERS = frozenset(chr(c) for c in range(32)) | {"\x7f"}
 
 router = APIRouter(prefix="/api", tags=["read"])
 
@@ -60,21 +64,28 @@ def event_filters(
                                       description="Words in the evidence sentence.")] = None,
     near: Annotated[str | None, Query(max_length=64,
                                       description="LAT,LON: only events near this point.")] = None,
-    within: Annotated[float, Query(gt=0, le=20_040, description="Radius in km for near.")] = 50.0,
+    within: Annotated[float | None, Query(gt=0, le=20_040,
+                                          description="Radius in km for near (default 50).")] = None,
     no_background: Annotated[bool, Query(description="Leave out history told as background.")] = False,
 ) -> EventQuery:
     if since and until and since > until:
         raise _invalid("since", f"since ({since}) is after until ({until})", str(since))
+    if within is not None and not near:
+        raise _invalid("within", "within is a radius around near: give near=LAT,LON too", within)
+    for name, value in (("admin1", admin1), ("actor", actor), ("type", event_type), ("text", text)):
+        if value and _CONTROL_CHARACTERS.intersection(value):
+            raise _invalid(name, "control characters (such as NUL) are not text to search for",
+                           value.encode("unicode_escape").decode("ascii"))
     return EventQuery(
         date_from=since, date_to=until, country=country or None, admin1=admin1 or None,
         actor=actor or None, event_type=event_type or None, text=text or None,
-        near=_parse_near(near) if near else None, within_km=within,
+        near=_parse_near(near) if near else None, within_km=within if within is not None else 50.0,
         include_background=not no_background)
 
 
 QueryDep = Annotated[EventQuery, Depends(event_filters)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page size, at most {MAX_PAGE}.")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip (for the next page).")]
+Offset = Annotated[int, Query(ge=0, le=SQL_INT_MAX, description="Rows to skip (for the next page).")]
 
 
 class GeoJSONResponse(JSONResponse):
@@ -101,7 +112,7 @@ def list_events(store: StoreDep, query: QueryDep, limit: Limit = DEFAULT_PAGE, o
 
 
 @router.get("/documents/{document_id}", summary="One document with its text and the spans found in it")
-def get_document(store: StoreDep, document_id: Annotated[int, Path(ge=1)]) -> JSONResponse:
+def get_document(store: StoreDep, document_id: Annotated[int, Path(ge=1, le=SQL_INT_MAX)]) -> JSONResponse:
     stored = store.document(document_id)
     if stored is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no document {document_id}")

@@ -26,6 +26,7 @@ from frontlines.web.security import SecurityHeaders
 
 STATIC_DIR = Path(str(resources.files("frontlines.web").joinpath("static")))
 MIN_TOKEN_CHARS = 16
+ECHOED_INPUT_CHARS = 80
 
 
 def _version() -> str:
@@ -84,6 +85,11 @@ def create_app(db: str, *, token: str | None = None,
 async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
     """422 with one readable sentence (`detail`) as well as FastAPI's structured `errors`."""
     errors = jsonable_encoder(exc.errors())
+    for error in errors:
+        # The input is echoed to say what was refused, never at length: an over-long filter
+        # must not come back whole.
+        if isinstance(error.get("input"), str) and len(error["input"]) > ECHOED_INPUT_CHARS:
+            error["input"] = error["input"][:ECHOED_INPUT_CHARS] + "…"
     parts = []
     for error in errors:
         where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body"))
