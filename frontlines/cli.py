@@ -56,6 +56,10 @@ TimeoutOption = Annotated[float, typer.Option(
 PublishedOption = Annotated[str | None, typer.Option(
     "--published", metavar="YYYY-MM-DD",
     help="Publication date for inputs whose metadata has none.")]
+OutletOption = Annotated[str | None, typer.Option(
+    "--outlet", help="The outlet that published inputs whose metadata names none (plain text).")]
+UrlOption = Annotated[str | None, typer.Option(
+    "--url", help="The address of an input whose metadata gives none (one saved article).")]
 
 
 class EventsBy(str, Enum):
@@ -99,6 +103,8 @@ def ingest(
         "JSON Lines.", show_default=False)] = None,
     db: DbOption = "",
     published: PublishedOption = None,
+    outlet: OutletOption = None,
+    url: UrlOption = None,
     sample: Annotated[bool, typer.Option("--sample", help="Ingest the bundled sample corpus.")] = False,
     workers: Annotated[int, typer.Option(
         help="Analyse on a local Dask cluster of this many worker processes (0: in this process).",
@@ -123,7 +129,8 @@ def ingest(
     new_events = []
     limits = IngestLimits(max_bytes=max_bytes, max_feed_entries=max_feed_entries,
                           fetch_timeout=fetch_timeout, max_document_chars=max_chars)
-    items = iter_documents(paths, published=_parse_date(published, "--published"), limits=limits)
+    items = iter_documents(paths, published=_parse_date(published, "--published"), outlet=outlet,
+                           url=url, limits=limits)
     spec = ClusterSpec(workers=workers, scheduler=scheduler)
     with _progress() as progress:
         task = progress.add_task("analysing", total=None, failures=0)

@@ -83,6 +83,17 @@ def test_ingest_prints_events_and_the_count_line(tmp_path: Path, private_event_s
     assert saraqib and all(e.event_date == date(2024, 11, 30) for e in saraqib)  # front matter wins
 
 
+def test_plain_text_gets_the_outlet_and_address_the_user_gives(tmp_path: Path,
+                                                               private_event_store: Path) -> None:
+    article = tmp_path / "el-fasher.txt"
+    article.write_text(EL_FASHER, encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(article), "--outlet", "Sudan Tribune",
+                                 "--url", "https://example.org/el-fasher", "--published", "2024-08-28"])
+    assert result.exit_code == 0, result.output
+    (stored,) = open_store(str(private_event_store)).events(EventQuery())[:1]
+    assert (stored.source, stored.url) == ("Sudan Tribune", "https://example.org/el-fasher")
+
+
 def test_reingest_says_already_stored(tmp_path: Path) -> None:
     folder = write_articles(tmp_path / "articles")
     db = str(tmp_path / "explicit.db")

@@ -10,6 +10,7 @@ import logging
 import os
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -87,14 +88,30 @@ def iter_documents(
     inputs: Sequence[str | os.PathLike[str]] | str,
     *,
     published: date | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
     limits: IngestLimits = IngestLimits(),
     transport: httpx.BaseTransport | None = None,
 ) -> Iterator[Document | IngestFailure]:
     """Every document the inputs hold, in order, and a failure for each one that cannot be read.
 
     Nothing raises out of here for bad input: a run over a thousand files should not die on the
-    hundredth. `published` dates documents that carry no date of their own.
+    hundredth. `published`, `outlet` and `url` describe documents whose own metadata does not
+    (a plain-text article saved from a page): what a document says of itself wins.
     """
+    for item in _iter_documents(inputs, published=published, limits=limits, transport=transport):
+        if isinstance(item, Document) and (outlet and not item.source or url and not item.url):
+            item = replace(item, source=item.source or outlet, url=item.url or url)
+        yield item
+
+
+def _iter_documents(
+    inputs: Sequence[str | os.PathLike[str]] | str,
+    *,
+    published: date | None,
+    limits: IngestLimits,
+    transport: httpx.BaseTransport | None,
+) -> Iterator[Document | IngestFailure]:
     if isinstance(inputs, str | os.PathLike):
         inputs = [inputs]
     ctx = ReadContext(limits=limits, published=published)
