@@ -97,6 +97,15 @@ def test_places_are_distinct_with_counts_most_first(store: SqlStore) -> None:
     assert store.places(EventQuery(date_from=date(2030, 1, 1))) == []
 
 
+def test_one_place_rounded_two_ways_is_one_row(store: SqlStore) -> None:
+    rounded = dict(ALEPPO, latitude=36.20124, longitude=37.16117)
+    doc = Document(id="other", text="Other sentence.", language="en")
+    store.save(Analysis(document=doc, events=[_event(9, event_type="Battles", actor1="HTS",
+                                                     sub_event_type="Armed clash", **rounded)]))
+    (aleppo,) = [p for p in store.places(EventQuery()) if p.location == "Aleppo"]
+    assert (aleppo.latitude, aleppo.longitude, aleppo.count) == (36.2012, 37.1612, 3)
+
+
 def test_actors_count_each_event_once_across_roles_and_split_associates(store: SqlStore) -> None:
     assert store.actors(EventQuery()) == [
         ActorCount("HTS", 2), ActorCount("Military Forces of Russia", 2),
