@@ -1,7 +1,8 @@
 """One event told by many outlets: merge the reports of the same event across documents.
 
 Two stored events are reports of one event when they come from different documents and agree on
-everything a reader would check: the same event type, dates compatible at their precisions (a
+everything a reader would check: the same sub-event type (a suicide bombing and an air strike in one
+city on one day are two events, though both are explosions), dates compatible at their precisions (a
 report dated to the month is compatible with one dated to a day of that month), places near each
 other for their precisions, and no conflicting actors. Reports that agree pairwise are grouped
 (transitively), and each group becomes a `MergedEvent` with every source and evidence sentence.
@@ -114,7 +115,7 @@ def actors_compatible(a: EventRecord, b: EventRecord) -> bool:
 
 def same_event(a: StoredEvent, b: StoredEvent) -> bool:
     ea, eb = a.event, b.event
-    return (a.document_id != b.document_id and ea.event_type == eb.event_type
+    return (a.document_id != b.document_id and ea.sub_event_type == eb.sub_event_type
             and dates_compatible(ea, eb) and places_compatible(ea, eb) and actors_compatible(ea, eb))
 
 
@@ -134,10 +135,10 @@ def merge_reports(events: Iterable[StoredEvent]) -> list[MergedEvent]:
             i = parent[i]
         return i
 
-    # Only reports of the same type in the same country can match, so compare within those blocks.
+    # Only reports of the same sub-type in the same country can match, so compare within those blocks.
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i, stored in enumerate(events):
-        blocks[(stored.event.event_type, stored.event.country)].append(i)
+        blocks[(stored.event.sub_event_type, stored.event.country)].append(i)
     for members in blocks.values():
         members.sort(key=lambda i: _window(events[i].event) or (date.max, date.max))
         for pos, i in enumerate(members):

@@ -50,6 +50,16 @@ def test_reports_that_disagree_stay_apart():
     assert len(merge_reports(reports)) == 5
 
 
+def test_a_suicide_bombing_and_air_strikes_in_one_city_on_one_day_stay_two_events():
+    bombing = replace(BASE, event_type="Explosions/Remote violence", sub_event_type="Suicide bomb",
+                      location="Aleppo", latitude=36.2012, longitude=37.1612,
+                      evidence="Two suicide car bombs struck army checkpoints in Aleppo.")
+    strikes = replace(bombing, sub_event_type="Air/drone strike", actor1="Military Forces of Russia",
+                      evidence="Aircraft carried out more than 50 air strikes on western Aleppo.")
+    reports = [_stored(1, 1, bombing, "A", date(2024, 11, 30)), _stored(2, 2, strikes, "B", date(2024, 12, 2))]
+    assert len(merge_reports(reports)) == 2
+
+
 def test_two_events_of_one_document_are_not_merged_with_each_other():
     reports = [_stored(1, 1, BASE, "A", date(2024, 11, 30)), _stored(2, 1, BASE, "A", date(2024, 11, 30))]
     assert len(merge_reports(reports)) == 2
