@@ -110,6 +110,15 @@ def test_page_shows_markers_list_chart_and_base_map(page: Any, site: dict[str, A
     shoot(page, "web-overview.png")
 
 
+@pytest.mark.parametrize("address", ["/?from=9999-99-99", "/?to=2024-02-30&country=SYR",
+                                     "/?from=2024-13-01&type=" + "x" * 500])
+def test_an_address_with_parts_the_api_refuses_still_shows_the_events(page: Any, site: dict[str, Any],
+                                                                       address: str) -> None:
+    load(page, f"{site['base']}{address}")
+    assert markers(page) > 10 or "type=" in address
+    assert "9999" not in page.url and "SYR" not in page.url and "2024-13" not in page.url
+
+
 def test_slider_narrows_the_time_range_and_the_list(page: Any, site: dict[str, Any]) -> None:
     load(page, f"{site['base']}/")
     before_markers, before_items = markers(page), list_items(page)

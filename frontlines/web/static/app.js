@@ -31,9 +31,18 @@
   function readView() {
     const q = new URLSearchParams(location.search);
     const num = (name) => (q.has(name) && Number.isFinite(Number(q.get(name))) ? Number(q.get(name)) : null);
-    const isoDate = (name) => (/^\d{4}-\d{2}-\d{2}$/.test(q.get(name) || "") ? q.get(name) : null);
+    // An address is typed or shared by people: a part the API would refuse (a date that is no day,
+    // "9999-99-99"; a country that is no code) is dropped, so the rest of the view still shows.
+    const isoDate = (name) => {
+      const value = q.get(name) || "";
+      const day = new Date(`${value}T00:00:00Z`);
+      return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(day.getTime())
+        && day.toISOString().slice(0, 10) === value ? value : null;
+    };
+    const text = (name) => (q.get(name) || "").slice(0, 200);
     return {
-      type: q.get("type") || "", actor: q.get("actor") || "", country: q.get("country") || "",
+      type: text("type"), actor: text("actor"),
+      country: /^[A-Za-z]{2}$/.test(q.get("country") || "") ? q.get("country") : "",
       background: q.get("background") === "1", control: q.get("control") === "1",
       from: isoDate("from"), to: isoDate("to"),
       lat: num("lat"), lon: num("lon"), z: num("z"), event: num("event"),
