@@ -119,6 +119,24 @@ def test_an_address_with_parts_the_api_refuses_still_shows_the_events(page: Any,
     assert "9999" not in page.url and "SYR" not in page.url and "2024-13" not in page.url
 
 
+def test_the_country_menu_counts_what_the_map_shows(page: Any, site: dict[str, Any]) -> None:
+    load(page, f"{site['base']}/")
+    page.wait_for_selector("#f-country option[value=SY]", state="attached")
+
+    def syria_count() -> int:
+        label = page.locator("#f-country option[value=SY]").inner_text()
+        return int(label.rsplit("(", 1)[1].rstrip(")"))
+
+    shown = api(site, "/api/events", country="SY", no_background="true", limit=1)["total"]
+    everything = api(site, "/api/events", country="SY", limit=1)["total"]
+    assert everything > shown  # the sample corpus recalls history in Syria
+    assert syria_count() == shown
+    page.check("#f-background")
+    page.wait_for_function("(n) => !document.querySelector('#f-country option[value=SY]')"
+                           ".textContent.endsWith(`(${n})`)", arg=shown)
+    assert syria_count() == everything
+
+
 def test_slider_narrows_the_time_range_and_the_list(page: Any, site: dict[str, Any]) -> None:
     load(page, f"{site['base']}/")
     before_markers, before_items = markers(page), list_items(page)

@@ -135,6 +135,23 @@
     for (const type of Object.keys(TYPE_COLOURS)) typeSelect.append(new Option(type, type));
     const names = $("actor-names");
     for (const actor of actors.actors) names.append(new Option(actor.name));
+    fillCountries(places);
+    keepOffered(typeSelect, view.type);
+    $("f-actor").value = view.actor;
+    $("f-background").checked = view.background;
+  }
+
+  // A shared URL may name a value no longer offered; keep it selectable so the view still loads.
+  function keepOffered(select, value) {
+    const offered = [...select.options].filter((o) => o.value === value);
+    for (const extra of offered.slice(0, -1)) extra.remove(); // the placeholder added at start
+    if (value && !offered.length) select.append(new Option(value, value));
+    select.value = value;
+  }
+
+  // Each country with the number of events the map shows for it: history told as background
+  // counts only while History is on, as on the map.
+  function fillCountries(places) {
     const countries = new Map();
     for (const place of places.places) {
       if (!place.country) continue;
@@ -143,19 +160,14 @@
       countries.set(place.country, known);
     }
     const countrySelect = $("f-country");
+    for (const option of [...countrySelect.options]) if (option.value) option.remove();
     [...countries.entries()].sort((a, b) => a[1].name.localeCompare(b[1].name)).forEach(([code, c]) => {
       countrySelect.append(new Option(`${c.name} (${c.count})`, code));
     });
-    // a shared URL may name a value no longer offered; keep it selectable so the view still loads
-    for (const [select, value] of [[typeSelect, view.type], [countrySelect, view.country]]) {
-      const offered = [...select.options].filter((o) => o.value === value);
-      for (const extra of offered.slice(0, -1)) extra.remove(); // the placeholder added at start
-      if (value && !offered.length) select.append(new Option(value, value));
-      select.value = value;
-    }
-    $("f-actor").value = view.actor;
-    $("f-background").checked = view.background;
+    keepOffered(countrySelect, view.country);
   }
+
+  const placesURL = () => `/api/places?limit=10000${view.background ? "" : "&no_background=true"}`;
 
   function onFilterChange() {
     view.type = $("f-type").value;
@@ -229,12 +241,16 @@
   $("f-type").addEventListener("change", onFilterChange);
   $("f-country").addEventListener("change", onFilterChange);
   $("f-actor").addEventListener("change", onFilterChange);
-  $("f-background").addEventListener("change", onFilterChange);
+  $("f-background").addEventListener("change", () => {
+    onFilterChange();
+    getJSON(placesURL()).then(fillCountries).catch(reportError);
+  });
   $("filters").addEventListener("submit", (e) => { e.preventDefault(); onFilterChange(); });
   $("f-reset").addEventListener("click", () => {
     $("f-type").value = ""; $("f-actor").value = ""; $("f-country").value = "";
     $("f-background").checked = false;
     onFilterChange();
+    getJSON(placesURL()).then(fillCountries).catch(reportError);
   });
 
   // --- loading -------------------------------------------------------------------------------------
@@ -639,7 +655,7 @@
     $("f-actor").value = view.actor;
     $("f-background").checked = view.background;
     // The filter choices load beside the events, not before them: the view is already known.
-    const options = Promise.all([getJSON("/api/actors?limit=2000"), getJSON("/api/places?limit=10000")])
+    const options = Promise.all([getJSON("/api/actors?limit=2000"), getJSON(placesURL())])
       .then(([actors, places]) => fillFilterOptions(actors, places))
       .catch((error) => setStatus(`Could not load the filters (${error.message}).`));
     await Promise.all([refresh(), options]);
