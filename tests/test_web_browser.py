@@ -119,6 +119,17 @@ def test_an_address_with_parts_the_api_refuses_still_shows_the_events(page: Any,
     assert "9999" not in page.url and "SYR" not in page.url and "2024-13" not in page.url
 
 
+def test_the_list_dates_an_event_as_precisely_as_its_report(page: Any, site: dict[str, Any]) -> None:
+    load(page, f"{site['base']}/?background=1")
+    page.wait_for_selector("#event-list .event")
+    features = api(site, "/api/events", limit=5000)["features"]
+    coarse = {f["properties"]["date_precision"] for f in features if f["geometry"]} & {"month", "year"}
+    assert coarse  # the sample corpus has events known only to their month or year
+    labels = page.locator("#event-list .event-date").all_inner_texts()
+    for precision in coarse:
+        assert any(label.endswith(f"({precision})") for label in labels), (precision, labels)
+
+
 def test_the_country_menu_counts_what_the_map_shows(page: Any, site: dict[str, Any]) -> None:
     load(page, f"{site['base']}/")
     page.wait_for_selector("#f-country option[value=SY]", state="attached")
@@ -153,7 +164,8 @@ def test_slider_narrows_the_time_range_and_the_list(page: Any, site: dict[str, A
     assert f"from={since}" in page.url
     expected = api(site, "/api/events", no_background="true", since=since, limit=5000)
     assert markers(page) == sum(1 for f in expected["features"] if f["geometry"])
-    dates = page.locator("#event-list .event-date").all_inner_texts()
+    dates = [d for d in page.locator("#event-list .event-date").all_inner_texts()
+             if len(d) == 10]  # day-precise labels; coarser ones say their precision
     assert dates and all(d >= since for d in dates)
     shoot(page, "web-slider.png")
 

@@ -22,6 +22,14 @@
 
   const $ = (id) => document.getElementById(id);
   const colourOf = (type) => TYPE_COLOURS[type] || OTHER_COLOUR;
+  // A date as precise as the report: an event known only to its month is "2024-11", not the 1st.
+  function dateLabel(p) {
+    if (!p.event_date) return "undated";
+    if (p.date_precision === "month") return `${p.event_date.slice(0, 7)} (month)`;
+    if (p.date_precision === "year") return `${p.event_date.slice(0, 4)} (year)`;
+    if (p.date_precision === "week") return `week of ${p.event_date}`;
+    return p.event_date;
+  }
   const radiusOf = (fatalities) => (fatalities ? Math.min(22, 5 + 2.2 * Math.sqrt(fatalities)) : 5);
 
   // --- the view, kept in the query string so it can be shared and reloaded -------------------------
@@ -365,7 +373,7 @@
     const swatch = el("span", "swatch");
     swatch.style.backgroundColor = colourOf(p.event_type);
     const head = el("span", "event-head");
-    head.append(swatch, el("span", "event-date", p.event_date || "undated"),
+    head.append(swatch, el("span", "event-date", dateLabel(p)),
       el("span", "event-type", p.sub_event_type));
     const place = [p.location, p.country].filter(Boolean).join(", ");
     const actors = [p.actor1, p.actor2].filter(Boolean).join(" v ");
