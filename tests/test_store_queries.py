@@ -63,6 +63,15 @@ def test_daily_counts_group_by_day_and_type_and_leave_out_undated(store: SqlStor
     ]
 
 
+def test_an_event_known_only_to_its_month_is_on_no_day(store: SqlStore) -> None:
+    before = store.daily_counts(EventQuery())
+    doc = Document(id="month", text="Month sentence.", language="en")
+    store.save(Analysis(document=doc, events=[_event(
+        8, event_type="Battles", sub_event_type="Armed clash", actor1="HTS", event_date=date(2024, 11, 1),
+        date_precision="month", **ALEPPO)]))
+    assert store.daily_counts(EventQuery()) == before
+
+
 def test_daily_counts_honour_filters_and_ignore_paging(store: SqlStore) -> None:
     assert store.daily_counts(EventQuery(country="sd")) == [
         DailyCount(date(2024, 8, 27), "Explosions/Remote violence", 1)]

@@ -75,7 +75,8 @@ class StoredDocument:
 
 @dataclass(slots=True, frozen=True)
 class DailyCount:
-    """How many events of one type fell on one day (undated events are not counted)."""
+    """How many events of one type fell on one day (undated events, and those dated only to a
+    week, month or year, are not counted)."""
 
     day: date
     event_type: str

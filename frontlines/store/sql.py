@@ -198,6 +198,9 @@ def _great_circle_inline(element: great_circle_km, compiler: SQLCompiler, **kw: 
             f" * power(sin(radians({lon2} - {lon1}) / 2), 2)))))")
 
 
+# An event dated only to its week, month or year belongs to no single day: a daily count would
+# put it on the first day of its period.
+COARSER_THAN_A_DAY = ("week", "month", "year")
 # Points of one named place closer than this are one place written with different rounding.
 SAME_POINT_KM = 2.0
 
@@ -376,7 +379,8 @@ class SqlStore:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(c.event_date, c.event_type, func.count())
-                .where(*_conditions(query, self.geography), c.event_date.is_not(None))
+                .where(*_conditions(query, self.geography), c.event_date.is_not(None),
+                       c.date_precision.not_in(COARSER_THAN_A_DAY))
                 .group_by(c.event_date, c.event_type).order_by(c.event_date, c.event_type)).all()
         return [DailyCount(day, kind, int(n)) for day, kind, n in rows]
 

@@ -138,7 +138,8 @@ def document_json(stored: StoredDocument) -> dict[str, Any]:
     }
 
 
-@router.get("/stats/daily", summary="Events per day and event type (undated events are left out)")
+@router.get("/stats/daily", summary="Events per day and event type (undated events, and those "
+            "dated only to a week, month or year, are left out)")
 def daily_stats(store: StoreDep, query: QueryDep) -> JSONResponse:
     days: dict[str, dict[str, Any]] = {}
     types: set[str] = set()
