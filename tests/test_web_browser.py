@@ -181,6 +181,19 @@ def test_play_slides_a_window_through_time(page: Any, site: dict[str, Any]) -> N
     assert page.locator("#play").get_attribute("aria-pressed") == "false"
 
 
+def test_play_played_through_ends_on_the_full_range(page: Any, site: dict[str, Any]) -> None:
+    load(page, f"{site['base']}/")
+    everything = markers(page)
+    page.click("#play")
+    page.wait_for_function("() => new URLSearchParams(location.search).has('to')")
+    page.wait_for_function("() => document.getElementById('play').getAttribute('aria-pressed') === 'false'",
+                           timeout=90_000)
+    page.wait_for_function("(n) => Number(document.body.dataset.markers) === n", arg=everything)
+    assert "from=" not in page.url and "to=" not in page.url
+    assert page.locator("#t-from").input_value() == "0"
+    assert page.locator("#t-to").input_value() == page.locator("#t-to").get_attribute("max")
+
+
 def test_filters_apply_and_the_view_survives_a_reload(page: Any, site: dict[str, Any]) -> None:
     load(page, f"{site['base']}/")
     before = markers(page)

@@ -558,11 +558,24 @@
       highlightWindow();
       try { await loadEvents(); } catch (error) { reportError(error); break; }
       await new Promise((resolve) => setTimeout(resolve, PLAY_STEP_MS));
-      if (to >= last) break;
+      if (to >= last) {
+        if (playing) showFullRange(); // played through: the whole war again, not its last days
+        break;
+      }
       from = Math.min(from + step, last - width);
       to = from + width;
     }
     setPlaying(false);
+  }
+
+  function showFullRange() {
+    $("t-from").value = "0";
+    $("t-to").value = $("t-to").max;
+    showRangeLabels();
+    view.from = view.to = null;
+    writeView();
+    highlightWindow();
+    loadEvents().catch(reportError);
   }
 
   function setPlaying(on) {
