@@ -130,6 +130,18 @@ def test_the_list_dates_an_event_as_precisely_as_its_report(page: Any, site: dic
         assert any(label.endswith(f"({precision})") for label in labels), (precision, labels)
 
 
+def test_with_history_on_the_time_axis_spans_the_days_events_fell_on(page: Any,
+                                                                       site: dict[str, Any]) -> None:
+    # The sample corpus recalls a takeover "in 2016" and a ceasefire of March 2020: known only to
+    # their year or month, they fall on no day and do not stretch the axis over years.
+    load(page, f"{site['base']}/?background=1")
+    first_day = page.locator("#from-label").inner_text()
+    assert first_day >= "2024-01-01", first_day
+    years = {f["properties"]["event_date"][:4] for f in api(site, "/api/events", limit=5000)["features"]
+             if f["properties"]["event_date"]}
+    assert min(years) < "2024"  # the history is there, on the map and in the list
+
+
 def test_the_country_menu_counts_what_the_map_shows(page: Any, site: dict[str, Any]) -> None:
     load(page, f"{site['base']}/")
     page.wait_for_selector("#f-country option[value=SY]", state="attached")
