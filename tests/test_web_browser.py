@@ -142,6 +142,29 @@ def test_with_history_on_the_time_axis_spans_the_days_events_fell_on(page: Any,
     assert min(years) < "2024"  # the history is there, on the map and in the list
 
 
+def test_at_1280_by_720_the_panel_leaves_most_of_the_map_and_a_filter_rewinds_the_list(
+        browser: Any, site: dict[str, Any]) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        load(page, f"{site['base']}/")
+        page.locator("#event-list .event-button").first.click()
+        page.wait_for_selector("#panel:not([hidden])")
+        map_box, panel_box = page.locator("#map").bounding_box(), page.locator("#panel").bounding_box()
+        covered = max(0.0, map_box["x"] + map_box["width"] - panel_box["x"])
+        assert covered < map_box["width"] / 4, (covered, map_box, panel_box)
+        shoot(page, "web-panel-1280.png")
+        page.click("#panel-close")
+        page.evaluate("document.getElementById('event-list').scrollTop = 400")
+        assert page.evaluate("document.getElementById('event-list').scrollTop") > 0
+        before = markers(page)
+        page.select_option("#f-type", "Battles")
+        wait_for_reload(page, before)
+        assert page.evaluate("document.getElementById('event-list').scrollTop") == 0
+    finally:
+        context.close()
+
+
 def test_the_country_menu_counts_what_the_map_shows(page: Any, site: dict[str, Any]) -> None:
     load(page, f"{site['base']}/")
     page.wait_for_selector("#f-country option[value=SY]", state="attached")

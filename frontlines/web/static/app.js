@@ -185,6 +185,7 @@
     view.from = view.to = null; // a new selection has its own time extent
     view.event = null;
     closePanel();
+    $("event-list").scrollTop = 0; // a new selection is read from its top
     refresh();
   }
 
