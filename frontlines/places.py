@@ -634,6 +634,8 @@ class DocumentContext:
     self_support: dict[str, Counter[str]] = field(default_factory=dict)
     # The places the first pass settled on, each with its name key.
     settled_points: list[tuple[str, Candidate]] = field(default_factory=list)
+    # name key -> its home region, asked for by every candidate of the name: computed once.
+    home_regions: dict[str, tuple[str, str] | None] = field(default_factory=dict)
 
     def settle(self, name: str, code: str) -> None:
         self.countries[code] += 1
@@ -642,11 +644,17 @@ class DocumentContext:
     def settle_point(self, name: str, cand: Candidate) -> None:
         if cand.kind not in SELF_EVIDENT_KINDS:
             self.settled_points.append((name_key(name), cand))
+            self.home_regions.clear()
 
     def home_region(self, name: str) -> tuple[str, str] | None:
         """The first-level division most of the other settled places lie in, when at least two
         of them and more than in any other ("Alexandria" among Minnesota towns)."""
         key = name_key(name)
+        if key not in self.home_regions:
+            self.home_regions[key] = self._home_region(key)
+        return self.home_regions[key]
+
+    def _home_region(self, key: str) -> tuple[str, str] | None:
         counts = Counter((c.country, c.admin1_code) for k, c in self.settled_points
                          if k != key and c.admin1_code)
         ranked = counts.most_common(2)
@@ -661,7 +669,7 @@ class DocumentContext:
             return self
         return DocumentContext(self.countries - own, self.neighbours, self.regions,
                                self.containers, self.ties, self_support=self.self_support,
-                               settled_points=self.settled_points)
+                               settled_points=self.settled_points, home_regions=self.home_regions)
 
 
 def _document_context(doc: Doc, spans: list[NameSpan], actor_countries: Counter[str]) -> DocumentContext:
@@ -892,7 +900,7 @@ def resolve_places(doc: Doc, spans: list[NameSpan], actor_countries: Counter[str
     for span in spans:
         cand, score = choice[span.start]
         places.append(_to_place(span, cand, score))
-    return _tie_unknown_places(_within_owners(places, text_of(doc)), text_of(doc))
+    return _tie_unknown_places(_within_owners(places, text_of(doc)), ctx.ties)
 
 
 def _within_owners(places: list[Place], text: str) -> list[Place]:
@@ -915,16 +923,17 @@ def _within_owners(places: list[Place], text: str) -> list[Place]:
     return places
 
 
-def _tie_unknown_places(places: list[Place], text: str) -> list[Place]:
-    """A place no gazetteer knows, tied by the text to one it does, is located there (precision 2):
-    its record has no gazetteer name and says whose point it carries; it is never snapped to a
-    namesake."""
+def _tie_unknown_places(places: list[Place], ties: dict[int, NameSpan]) -> list[Place]:
+    """A place no gazetteer knows, tied by the text to one it does (`DocumentContext.ties`), is
+    located there (precision 2): its record has no gazetteer name and says whose point it carries;
+    it is never snapped to a namesake."""
+    by_start = {p.start: p for p in places}
     for i, place in enumerate(places):
-        if place.resolved:
+        tie = ties.get(place.start)
+        if place.resolved or tie is None:
             continue
-        anchor = next((p for p in places[i + 1:] if p.start >= place.end), None)
-        if anchor is None or not anchor.resolved or anchor.located_at \
-                or not _TIED_TO.match(text[place.end:anchor.start]):
+        anchor = by_start[tie.start]
+        if not anchor.resolved or anchor.located_at:
             continue
         if anchor.kind in _TIE_KINDS:
             lat, lon = anchor.latitude, anchor.longitude

@@ -281,10 +281,15 @@ def _national_rows(cities: dict[str, dict], admin1: dict[tuple[str, str], str],
         return any(haversine_km(place.latitude, place.longitude, lat, lon) < SAME_PLACE_KM
                    for name in place.names for lat, lon in known.get((place.country, name_key(name)), ()))
 
+    # Tens of thousands of villages name a few dozen states and governorates: each is matched once.
+    region_codes: dict[tuple[str, str], str | None] = {}
+
     def region_code(cc: str, name: str) -> str | None:
-        regions = {code: region for (c, code), region in admin1.items() if c == cc}
-        best = rf_process.extractOne(name, regions, scorer=fuzz.WRatio, score_cutoff=80)
-        return best[2] if best else None
+        if (cc, name) not in region_codes:
+            regions = {code: region for (c, code), region in admin1.items() if c == cc}
+            best = rf_process.extractOne(name, regions, scorer=fuzz.WRatio, score_cutoff=80)
+            region_codes[(cc, name)] = best[2] if best else None
+        return region_codes[(cc, name)]
 
     rows: list[_Row] = []
 

@@ -217,12 +217,12 @@ def _import_table(db: sqlite3.Connection, table: DumpFile, region_names: dict[tu
         if row[3]:
             return ImportResult(table.name, table.kind, 0, row[2], skipped=True)
         start, kept = row[1], row[2]
-    reader = {
-        FileKind.PLACES: _PlaceWriter(db, region_names),
-        FileKind.ALTERNATE_NAMES: _AlternateNameWriter(db),
-        FileKind.ADMIN_NAMES: _AdminNameWriter(db),
-        FileKind.HIERARCHY: _HierarchyWriter(db),
-    }[table.kind]
+    # Only the table's own writer: the places writer reads the division names when made.
+    reader: _TableWriter = _PlaceWriter(db, region_names) if table.kind is FileKind.PLACES else {
+        FileKind.ALTERNATE_NAMES: _AlternateNameWriter,
+        FileKind.ADMIN_NAMES: _AdminNameWriter,
+        FileKind.HIERARCHY: _HierarchyWriter,
+    }[table.kind](db)
     try:
         return _read_table(db, table, reader, start, kept, progress)
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
