@@ -30,7 +30,7 @@ from frontlines.config import default_db
 from frontlines.export import analysis_json, write_events
 from frontlines.ingest import IngestLimits, iter_documents
 from frontlines.models import Document, IngestFailure
-from frontlines.store import EventQuery, open_store, parse_point
+from frontlines.store import DEFAULT_RADIUS_KM, EventQuery, open_store, parse_point
 
 app = typer.Typer(
     help="Turn reporting on armed conflict into sourced, geolocated, dated event data.",
@@ -212,8 +212,8 @@ def events(
                                                    "e.g. Battles or 'Air/drone strike'.")] = None,
     text: Annotated[str | None, typer.Option(help="Words in the evidence sentence.")] = None,
     near: Annotated[str | None, typer.Option(help="LAT,LON: only events near this point.")] = None,
-    within: Annotated[float | None, typer.Option(help="Radius in km for --near (default 50).",
-                                                 show_default=False)] = None,
+    within: Annotated[float | None, typer.Option(
+        help=f"Radius in km for --near (default {DEFAULT_RADIUS_KM:g}).", show_default=False)] = None,
     no_background: Annotated[bool, typer.Option("--no-background", help="Leave out history told as background.")] = False,
     limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
@@ -241,7 +241,7 @@ def events(
     query = EventQuery(
         date_from=_parse_date(since, "--since"), date_to=_parse_date(until, "--until"),
         country=country, admin1=admin1, actor=actor, event_type=event_type, text=text,
-        near=point, within_km=50.0 if within is None else within,
+        near=point, within_km=DEFAULT_RADIUS_KM if within is None else within,
         include_background=not no_background, limit=limit)
     store = open_store(db or default_db())
     found = store.events(query)

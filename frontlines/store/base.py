@@ -13,6 +13,10 @@ from typing import Protocol
 from frontlines.models import Analysis, EventRecord, Figure, Place, Quote
 
 
+# How far from `near` an event may lie when no radius is given: the CLI, the API and the store agree.
+DEFAULT_RADIUS_KM = 50.0
+
+
 @dataclass(slots=True, kw_only=True)
 class EventQuery:
     """Filters for `Store.events`; every field is optional and they combine with AND."""
@@ -25,7 +29,7 @@ class EventQuery:
     event_type: str | None = None  # an event type or a sub-event type
     text: str | None = None  # a substring of the evidence sentence
     near: tuple[float, float] | None = None
-    within_km: float = 50.0
+    within_km: float = DEFAULT_RADIUS_KM
     include_background: bool = True
     document_id: int | None = None
     limit: int | None = None

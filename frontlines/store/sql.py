@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -394,15 +394,16 @@ class SqlStore:
             rows = conn.execute(stmt).all()
         # One place whose events carry its point rounded differently (Aleppo at 36.2012 and at
         # 36.20124) is one row, at the point most of its events have (rows come most first).
-        merged: list[list[Any]] = []
+        by_name: dict[tuple, list[list[Any]]] = defaultdict(list)  # name -> [lat, lon, count]s
         for location, admin1, country, lat, lon, count in rows:
-            same = next((m for m in merged if m[:3] == [location, admin1, country]
-                         and _same_point(m[3], m[4], lat, lon)), None)
+            points = by_name[(location, admin1, country)]
+            same = next((p for p in points if _same_point(p[0], p[1], lat, lon)), None)
             if same is None:
-                merged.append([location, admin1, country, lat, lon, int(count)])
+                points.append([lat, lon, int(count)])
             else:
-                same[5] += int(count)
-        places = [PlaceCount(*m[:5], count=m[5]) for m in merged]
+                same[2] += int(count)
+        places = [PlaceCount(*name, lat, lon, count=count)
+                  for name, points in by_name.items() for lat, lon, count in points]
         return sorted(places, key=lambda p: (-p.count, p.location or "", p.country or ""))
 
     def actors(self, query: EventQuery) -> list[ActorCount]:

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 
 from frontlines.export import feature_collection, stored_event_json
 from frontlines.actors import country_names
-from frontlines.store import EventQuery, Store, StoredDocument, parse_point
+from frontlines.store import DEFAULT_RADIUS_KM, EventQuery, Store, StoredDocument, parse_point
 
 MAX_PAGE = 5000
 DEFAULT_PAGE = 500
@@ -64,8 +64,8 @@ def event_filters(
                                       description="Words in the evidence sentence.")] = None,
     near: Annotated[str | None, Query(max_length=64,
                                       description="LAT,LON: only events near this point.")] = None,
-    within: Annotated[float | None, Query(gt=0, le=20_040,
-                                          description="Radius in km for near (default 50).")] = None,
+    within: Annotated[float | None, Query(
+        gt=0, le=20_040, description=f"Radius in km for near (default {DEFAULT_RADIUS_KM:g}).")] = None,
     no_background: Annotated[bool, Query(description="Leave out history told as background.")] = False,
 ) -> EventQuery:
     if since and until and since > until:
@@ -79,7 +79,8 @@ def event_filters(
     return EventQuery(
         date_from=since, date_to=until, country=country or None, admin1=admin1 or None,
         actor=actor or None, event_type=event_type or None, text=text or None,
-        near=_parse_near(near) if near else None, within_km=within if within is not None else 50.0,
+        near=_parse_near(near) if near else None,
+        within_km=DEFAULT_RADIUS_KM if within is None else within,
         include_background=not no_background)
 
 
