@@ -178,10 +178,12 @@
   const placesURL = () => `/api/places?limit=10000${view.background ? "" : "&no_background=true"}`;
 
   function onFilterChange() {
+    const historyToggled = view.background !== $("f-background").checked;
     view.type = $("f-type").value;
     view.actor = $("f-actor").value.trim();
     view.country = $("f-country").value;
     view.background = $("f-background").checked;
+    if (historyToggled) getJSON(placesURL()).then(fillCountries).catch(reportError);
     view.from = view.to = null; // a new selection has its own time extent
     view.event = null;
     closePanel();
@@ -250,16 +252,12 @@
   $("f-type").addEventListener("change", onFilterChange);
   $("f-country").addEventListener("change", onFilterChange);
   $("f-actor").addEventListener("change", onFilterChange);
-  $("f-background").addEventListener("change", () => {
-    onFilterChange();
-    getJSON(placesURL()).then(fillCountries).catch(reportError);
-  });
+  $("f-background").addEventListener("change", onFilterChange);
   $("filters").addEventListener("submit", (e) => { e.preventDefault(); onFilterChange(); });
   $("f-reset").addEventListener("click", () => {
     $("f-type").value = ""; $("f-actor").value = ""; $("f-country").value = "";
     $("f-background").checked = false;
     onFilterChange();
-    getJSON(placesURL()).then(fillCountries).catch(reportError);
   });
 
   // --- loading -------------------------------------------------------------------------------------
