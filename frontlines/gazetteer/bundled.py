@@ -30,13 +30,13 @@ from rapidfuzz import fuzz
 from rapidfuzz import process as rf_process
 
 from frontlines.gazetteer.index import (
-    CITY_POPULATION, Candidate, haversine_km, INDEX_VERSION, INDEXES, SCHEMA, country_table, package_file, read_country_centres,
-    usable_name,
+    CITY_POPULATION, INDEX_VERSION, INDEXES, SCHEMA, Candidate, country_table, haversine_km, name_rows,
+    package_file, read_country_centres, usable_name,
 )
 from frontlines.gazetteer.national import (
     NationalPlace, myanmar_villages, ukraine_settlements, yemen_places,
 )
-from frontlines.toponyms import fold, name_key, skeleton_key
+from frontlines.toponyms import fold, name_key
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +75,8 @@ def build_index(path: Path) -> None:
                  place.population, place.anchor_latitude, place.anchor_longitude,
                  int(place.capital), place.countries, place.located_at),
             )
-            primary = name_key(place.name)
-            keys = {(name_key(n), skeleton_key(n)) for n in row.names | {place.name}}
-            db.executemany(
-                "INSERT INTO names VALUES (?,?,?,?)",
-                [(k, s, place_id, int(k == primary or place.geonameid is None)) for k, s in keys if k],
-            )
+            db.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows(
+                row.names, place_id, place.name, all_primary=place.geonameid is None))
         db.executescript(INDEXES)
         db.execute("INSERT INTO meta VALUES ('version', ?)", (str(INDEX_VERSION),))
         db.commit()

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from frontlines.errors import FrontlinesError
-from frontlines.gazetteer.index import CITY_POPULATION, usable_name
+from frontlines.gazetteer.index import CITY_POPULATION, name_rows, usable_name
 from frontlines.toponyms import name_key, skeleton_key
 
 IMPORT_VERSION = 1
@@ -276,12 +276,6 @@ def place_kind(feature_class: str, feature_code: str, population: int) -> str | 
     return KIND_BY_FEATURE_CODE.get(feature_code)
 
 
-def _name_rows(names: set[str], place_id: int, primary: str) -> list[tuple[str, str, int, int]]:
-    primary_key = name_key(primary)
-    keys = {(name_key(n), skeleton_key(n)) for n in names}
-    return [(k, s, place_id, int(k == primary_key)) for k, s in keys if k]
-
-
 class _PlaceWriter:
     """The 19 columns of allCountries, a country file or citiesN."""
 
@@ -311,7 +305,7 @@ class _PlaceWriter:
                            self.admin1.get((country or "", admin1_code or "")), lat, lon,
                            population, int(rec[7] == "PPLC"), rec[7], rec[11] or None))
             spellings = {rec[1], rec[2]} | {n for n in rec[3].split(",") if usable_name(n)}
-            names += _name_rows({n for n in spellings if n}, geonameid, rec[1])
+            names += name_rows({n for n in spellings if n}, geonameid, rec[1])
         self.db.executemany(
             "INSERT INTO places (id, geonameid, name, kind, country, admin1_code, admin1, latitude, "
             "longitude, population, capital, feature_code, admin2_code) "

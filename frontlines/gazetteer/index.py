@@ -210,6 +210,15 @@ def package_file(package: str, name: str) -> Path:
     return Path(str(resources.files(package).joinpath(name)))
 
 
+def name_rows(names: set[str], place_id: int, primary: str, *, all_primary: bool = False
+              ) -> list[tuple[str, str, int, int]]:
+    """The `names` rows of one place: each spelling's strict and loose key, and whether it is the
+    place's main name (or every spelling is, for a place the team curated)."""
+    primary_key = name_key(primary)
+    keys = {(name_key(n), skeleton_key(n)) for n in names | {primary}}
+    return [(k, s, place_id, int(all_primary or k == primary_key)) for k, s in keys if k]
+
+
 def usable_name(name: str) -> bool:
     """Keep real spellings in Latin or Arabic script; drop codes and lower-case romanisations.
 
